@@ -1,0 +1,67 @@
+# sockconf: a conformance suite for socket teardown.
+#
+#   make            build the runner and every case
+#   make run        run every case on this machine's stack; TAP to stdout and results/
+#   make check      the project's own tests: CUnit, pytest, ASan/UBSan
+#   make bench      wall time of a whole run (median of 5) and per-case times
+#
+# The suite needs a C11 compiler and make.  CC=x86_64-w64-mingw32-gcc builds
+# the Windows runner and cases (Winsock) into build/x86_64-w64-mingw32/.
+
+CC      ?= cc
+TRIPLE  := $(shell $(CC) -dumpmachine 2>/dev/null || echo unknown)
+BUILD   ?= build/$(TRIPLE)
+CFLAGS  ?= -O2 -g
+WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CPPFLAGS += -Ilib -Irunner
+
+ifneq (,$(findstring mingw,$(TRIPLE)))
+  PLATFORM := win
+  EXE      := .exe
+  LDLIBS   += -lws2_32
+  LDFLAGS  += -static
+else
+  PLATFORM := posix
+  EXE      :=
+  CPPFLAGS += -D_DEFAULT_SOURCE -D_GNU_SOURCE
+endif
+
+LIB_SRC    := lib/tap.c lib/errnames.c lib/check.c lib/case_main.c lib/stack.c \
+              lib/connection.c lib/wait.c lib/pattern.c lib/signals.c \
+              lib/platform_$(PLATFORM).c lib/stack_$(PLATFORM).c
+RUNNER_SRC := $(filter-out runner/main.c runner/platform_%.c,$(wildcard runner/*.c)) \
+              runner/platform_$(PLATFORM).c
+CASE_SRC   := $(wildcard cases/*.c)
+
+LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o)
+RUNNER_OBJ := $(RUNNER_SRC:%.c=$(BUILD)/%.o)
+CASES      := $(CASE_SRC:cases/%.c=$(BUILD)/cases/%$(EXE))
+SOCKCONF   := $(BUILD)/sockconf$(EXE)
+
+.PHONY: all run check bench unit e2e sanitize mutants clean
+all: $(SOCKCONF) $(CASES)
+
+$(BUILD)/%.o: %.c $(wildcard lib/*.h runner/*.h) Makefile
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+# The case library holds everything but lib/tap.c's twin use in the runner.
+$(BUILD)/libsockconf.a: $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/librunner.a: $(RUNNER_OBJ) $(BUILD)/lib/tap.o
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(SOCKCONF): $(BUILD)/runner/main.o $(BUILD)/librunner.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/cases/%$(EXE): $(BUILD)/cases/%.o $(BUILD)/libsockconf.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+run: all
+	$(SOCKCONF) run --cases $(BUILD)/cases --divergences cases/divergences --out results
+
+clean:
+	rm -rf build

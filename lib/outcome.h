@@ -1,0 +1,44 @@
+/*
+ * outcome.h: what one family's run of a case came to (lib internal).
+ * check.c fills it in; case_main.c prints it as a TAP point.
+ */
+#ifndef SOCKCONF_OUTCOME_H
+#define SOCKCONF_OUTCOME_H
+
+#include "platform.h"
+
+#include <setjmp.h>
+
+enum sc_status { SC_PASS, SC_FAIL, SC_SKIP };
+
+#define SC_MAX_NOTES 8
+
+struct sc_outcome {
+	enum sc_status status;
+	char message[512]; /* skip reason, or what a failed wait awaited */
+	char check[512];   /* the failed expression as written in the case */
+	char at[256];      /* file:line */
+	char syscall[64];  /* the call the failed expression makes */
+	char expected[128];
+	char got[128];
+	char err[64];      /* errno after the call: "ECONNRESET (104)" */
+	unsigned nnotes;
+	char note_key[SC_MAX_NOTES][32];
+	char note_val[SC_MAX_NOTES][256];
+};
+
+extern struct sc_outcome sc_outcome;
+extern jmp_buf sc_family_exit;
+/* The step the case is in, for the watchdog's message (a string literal). */
+extern const char *volatile sc_current_step;
+
+void sc_outcome_reset(void);
+/* Fail the family with a message (a wait that ran out, a broken setup). */
+SC_NORETURN void sc_fail(const char *at, const char *fmt, ...) SC_PRINTF(2, 3);
+/* "ECONNRESET (104)" */
+void sc_format_errno(char *out, size_t outsize, int err);
+const char *sc_errno_name(int err);
+/* Close what the family left open (stack.c). */
+void sc_close_family_sockets(void);
+
+#endif

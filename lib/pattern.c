@@ -1,0 +1,103 @@
+/*
+ * pattern.c: payloads a receiver can verify byte for byte.  The byte at
+ * stream offset i depends on i through a 32-bit mix, so a lost, repeated
+ * or reordered chunk of any length shows as a mismatch.
+ */
+#define SC_LIB_INTERNAL
+#include "sockconf.h"
+#include "outcome.h"
+
+#include <stdlib.h>
+
+static unsigned char pattern_byte(size_t offset)
+{
+	uint32_t x = (uint32_t)offset * 2654435761u;
+
+	x ^= x >> 15;
+	return (unsigned char)(x ^ (x >> 8));
+}
+
+void pattern_fill(unsigned char *buf, size_t len, size_t stream_offset)
+{
+	for (size_t i = 0; i < len; i++)
+		buf[i] = pattern_byte(stream_offset + i);
+}
+
+size_t pattern_mismatch(const unsigned char *buf, size_t len, size_t stream_offset)
+{
+	for (size_t i = 0; i < len; i++)
+		if (buf[i] != pattern_byte(stream_offset + i))
+			return stream_offset + i;
+	return (size_t)-1;
+}
+
+#define CHUNK 65536
+
+/* Reads what is available at fd now; fails on a pattern mismatch. 0 at end of stream. */
+static ssize_t drain_available(int fd, size_t *received)
+{
+	unsigned char buf[CHUNK];
+	ssize_t n = sc_recv(fd, buf, sizeof buf, 0);
+	size_t bad;
+
+	if (n > 0) {
+		bad = pattern_mismatch(buf, (size_t)n, *received);
+		if (bad != (size_t)-1)
+			sc_fail(NULL, "received data differs from what was sent, at stream offset %zu", bad);
+		*received += (size_t)n;
+	}
+	return n;
+}
+
+void send_pattern_draining(int from, int to, size_t len, size_t *received)
+{
+	unsigned char buf[CHUNK];
+	size_t sent = 0;
+	double deadline = sc_plat_now_ms() + sc_wait_bound_ms();
+
+	*received = 0;
+	if (set_nonblocking(from, 1) == -1 || set_nonblocking(to, 1) == -1)
+		sc_fail(NULL, "could not make the sockets non-blocking");
+	while (sent < len) {
+		size_t want = len - sent < CHUNK ? len - sent : CHUNK;
+		ssize_t n;
+
+		pattern_fill(buf, want, sent);
+		n = sc_send(from, buf, want, MSG_NOSIGNAL);
+		if (n > 0) {
+			sent += (size_t)n;
+			continue;
+		}
+		if (n == -1 && errno != EAGAIN && errno != EWOULDBLOCK) {
+			char err[64];
+			sc_format_errno(err, sizeof err, errno);
+			sc_fail(NULL, "send() of pattern data failed after %zu of %zu bytes: %s", sent, len, err);
+		}
+		/* from's buffers are full: make room by reading at `to` */
+		wait_readable(to);
+		if (drain_available(to, received) == 0)
+			sc_fail(NULL, "end of stream after %zu bytes while %zu were being sent", *received, len);
+		if (sc_plat_now_ms() > deadline)
+			sc_fail(NULL, "timed out after %d ms sending %zu pattern bytes (%zu sent)",
+				sc_wait_bound_ms(), len, sent);
+	}
+	set_nonblocking(from, 0);
+	set_nonblocking(to, 0);
+}
+
+size_t recv_pattern_until_eof(int fd, size_t *received)
+{
+	for (;;) {
+		ssize_t n;
+
+		wait_readable(fd);
+		n = drain_available(fd, received);
+		if (n == 0)
+			return *received;
+		if (n == -1) {
+			char err[64];
+			sc_format_errno(err, sizeof err, errno);
+			sc_fail(NULL, "recv() failed after %zu bytes: %s", *received, err);
+		}
+	}
+}

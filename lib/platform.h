@@ -1,0 +1,77 @@
+/*
+ * platform.h: the platform layer.  System socket headers, the few names
+ * POSIX and Winsock spell differently, and the services lib needs from the
+ * OS (clock, signals, watchdog).  Implemented in platform_posix.c and
+ * platform_win.c; nothing outside those two files tests for the OS.
+ */
+#ifndef SOCKCONF_PLATFORM_H
+#define SOCKCONF_PLATFORM_H
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef _WIN32
+#ifndef _WIN32_WINNT
+#define _WIN32_WINNT 0x0600 /* WSAPoll and struct pollfd */
+#endif
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#include <basetsd.h>
+#include <signal.h>
+#ifndef _SSIZE_T_DEFINED
+typedef SSIZE_T ssize_t;
+#define _SSIZE_T_DEFINED
+#endif
+#define SHUT_RD SD_RECEIVE
+#define SHUT_WR SD_SEND
+#define SHUT_RDWR SD_BOTH
+#define SC_HAVE_SIGPIPE 0
+#define SC_HAVE_AF_UNIX 0
+#else
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <sys/un.h>
+#include <unistd.h>
+#define SC_HAVE_SIGPIPE 1
+#define SC_HAVE_AF_UNIX 1
+#endif
+
+#ifndef MSG_NOSIGNAL
+#define MSG_NOSIGNAL 0 /* Windows: there is no SIGPIPE to suppress */
+#endif
+#ifndef SIGPIPE
+#define SIGPIPE 13 /* a name for the signal Windows does not have */
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define SC_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#define SC_NORETURN __attribute__((noreturn))
+#else
+#define SC_PRINTF(fmt, args)
+#define SC_NORETURN __declspec(noreturn)
+#endif
+
+/* Sockets usable (WSAStartup on Windows); stdout unbuffered enough for TAP. */
+void sc_plat_init(void);
+/* Monotonic milliseconds. */
+double sc_plat_now_ms(void);
+/* Count deliveries of signo in *counter from now on; 0, or -1 if the OS has no such signal. */
+int sc_plat_count_signal(int signo, volatile unsigned *counter);
+/*
+ * After `ms`, call `fire` (from a signal handler or a watchdog thread: it
+ * may only write(2) and _exit).  0 disarms.
+ */
+void sc_plat_watchdog(unsigned ms, void (*fire)(void));
+/* Write the whole buffer to standard output, async-signal-safely. */
+void sc_plat_write_stdout(const char *buf, size_t len);
+SC_NORETURN void sc_plat_exit_now(int status);
+/* The last socket error of the calling thread (errno, or WSAGetLastError mapped to errno). */
+int sc_plat_socket_errno(void);
+
+#endif

@@ -1,0 +1,80 @@
+/*
+ * stack.h: the dispatch layer.
+ *
+ * A socket belongs to a stack.  Cases call the ordinary names; each
+ * wrapper below finds the stack that owns the descriptor and calls it
+ * there.  The wrappers are functions (every argument evaluated once), and
+ * sockconf.h maps the ordinary names onto them for case code only.
+ *
+ * Descriptors: a stack whose handles are small ints in a space of their
+ * own (the POSIX kernel) hands them out unchanged.  Any other stack's
+ * handles (Winsock SOCKETs, lwIP's numbers that overlap kernel fds) get a
+ * descriptor from lib's table, at SC_VIRTUAL_FD_BASE and up.  A descriptor
+ * lib has never seen goes to the default stack as it is, so a stack's own
+ * answer to a bad descriptor (EBADF) is what the case observes.
+ */
+#ifndef SOCKCONF_STACK_H
+#define SOCKCONF_STACK_H
+
+#include "platform.h"
+
+#define SC_VIRTUAL_FD_BASE 0x40000
+
+typedef intptr_t sc_handle; /* a stack's own descriptor */
+
+struct sc_stack {
+	const char *name;   /* "kernel", "winsock", "lwip" */
+	int identity_fds;   /* handles are usable as case descriptors as they are */
+	int (*init)(void);  /* 0, or -1 with errno when the stack cannot start */
+	sc_handle (*socket)(int domain, int type, int protocol);
+	int (*socketpair)(int domain, int type, int protocol, sc_handle sv[2]);
+	int (*bind)(sc_handle s, const struct sockaddr *addr, socklen_t len);
+	int (*listen)(sc_handle s, int backlog);
+	sc_handle (*accept)(sc_handle s, struct sockaddr *addr, socklen_t *len);
+	int (*connect)(sc_handle s, const struct sockaddr *addr, socklen_t len);
+	int (*getsockname)(sc_handle s, struct sockaddr *addr, socklen_t *len);
+	int (*close)(sc_handle s);
+	int (*shutdown)(sc_handle s, int how);
+	ssize_t (*send)(sc_handle s, const void *buf, size_t len, int flags);
+	ssize_t (*recv)(sc_handle s, void *buf, size_t len, int flags);
+	ssize_t (*write)(sc_handle s, const void *buf, size_t len);
+	int (*setsockopt)(sc_handle s, int level, int name, const void *val, socklen_t len);
+	int (*getsockopt)(sc_handle s, int level, int name, void *val, socklen_t *len);
+	sc_handle (*dup)(sc_handle s);
+	int (*set_nonblocking)(sc_handle s, int on);
+	/* poll on handles of this stack; same contract as poll(2) */
+	int (*poll)(struct pollfd *fds, unsigned nfds, int timeout_ms);
+	/* bytes sent on s that the peer has not acknowledged, or -1 if unobservable */
+	long (*unacked_bytes)(sc_handle s, int family);
+};
+
+/* The kernel's sockets through this platform's API (BSD sockets or Winsock). */
+extern const struct sc_stack sc_kernel_stack;
+
+/* The stack new sockets are made on: SOCKCONF_STACK names it, default "kernel". */
+const struct sc_stack *sc_default_stack(void);
+/* The stack owning fd, and its handle there. */
+const struct sc_stack *sc_stack_of(int fd, sc_handle *handle);
+/* A case descriptor for a new handle of `stack`. */
+int sc_adopt(const struct sc_stack *stack, sc_handle handle);
+
+int sc_socket(int domain, int type, int protocol);
+int sc_socketpair(int domain, int type, int protocol, int sv[2]);
+int sc_bind(int fd, const struct sockaddr *addr, socklen_t len);
+int sc_listen(int fd, int backlog);
+int sc_accept(int fd, struct sockaddr *addr, socklen_t *len);
+int sc_connect(int fd, const struct sockaddr *addr, socklen_t len);
+int sc_getsockname(int fd, struct sockaddr *addr, socklen_t *len);
+int sc_close(int fd);
+int sc_shutdown(int fd, int how);
+ssize_t sc_send(int fd, const void *buf, size_t len, int flags);
+ssize_t sc_recv(int fd, void *buf, size_t len, int flags);
+ssize_t sc_write(int fd, const void *buf, size_t len);
+int sc_setsockopt(int fd, int level, int name, const void *val, socklen_t len);
+int sc_getsockopt(int fd, int level, int name, void *val, socklen_t *len);
+int sc_dup(int fd);
+int sc_poll(struct pollfd *fds, unsigned nfds, int timeout_ms);
+int set_nonblocking(int fd, int on);
+long sc_unacked_bytes(int fd, int family);
+
+#endif

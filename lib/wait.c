@@ -1,0 +1,120 @@
+/*
+ * wait.c: bounded waits on observable conditions.  Each polls the
+ * condition itself; when the bound passes, the family fails with what was
+ * awaited and what was last seen.  No wait sleeps for a fixed time: poll()
+ * returns as soon as the socket changes, and conditions that poll cannot
+ * see (acknowledgements) are re-read on a short back-off.
+ */
+#define SC_LIB_INTERNAL
+#include "sockconf.h"
+#include "outcome.h"
+
+#include <stdlib.h>
+
+int sc_wait_bound_ms(void)
+{
+	static int bound;
+	const char *s;
+
+	if (bound)
+		return bound;
+	s = getenv("SOCKCONF_WAIT_MS");
+	bound = s ? atoi(s) : 0;
+	if (bound <= 0)
+		bound = 2000;
+	return bound;
+}
+
+static short poll_once(int fd, short events, int timeout_ms)
+{
+	struct pollfd p = {.fd = fd, .events = events, .revents = 0};
+	int n = sc_poll(&p, 1, timeout_ms);
+
+	if (n == -1 && errno != EINTR) {
+		char err[64];
+		sc_format_errno(err, sizeof err, errno);
+		sc_fail(NULL, "poll() failed while waiting: %s", err);
+	}
+	return n > 0 ? p.revents : 0;
+}
+
+/* Waits until poll reports any of `events` (or an error/hangup) on fd. */
+static short wait_events(int fd, short events, const char *awaited)
+{
+	double deadline = sc_plat_now_ms() + sc_wait_bound_ms();
+
+	sc_current_step = awaited;
+	for (;;) {
+		double left = deadline - sc_plat_now_ms();
+		short revents;
+
+		if (left <= 0)
+			sc_fail(NULL, "timed out after %d ms waiting for %s (fd %d)", sc_wait_bound_ms(),
+				awaited, fd);
+		revents = poll_once(fd, events, (int)left + 1);
+		if (revents & (events | POLLERR | POLLHUP | POLLNVAL))
+			return revents;
+	}
+}
+
+void wait_readable(int fd)
+{
+	wait_events(fd, POLLIN, "the socket to become readable");
+}
+
+void wait_error_pending(int fd)
+{
+	double deadline = sc_plat_now_ms() + sc_wait_bound_ms();
+
+	sc_current_step = "an error to be pending on the socket";
+	for (;;) {
+		int err = 0;
+		socklen_t len = sizeof err;
+		short revents = poll_once(fd, 0, 10); /* POLLERR and POLLHUP need no asking */
+
+		if (revents & (POLLERR | POLLHUP))
+			return;
+		if (sc_getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err != 0) {
+			errno = 0;
+			return; /* note: reading SO_ERROR cleared it */
+		}
+		if (sc_plat_now_ms() > deadline)
+			sc_fail(NULL, "timed out after %d ms waiting for an error to be pending (fd %d)",
+				sc_wait_bound_ms(), fd);
+	}
+}
+
+static int family_of(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+
+	if (sc_getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
+		return -1;
+	return ss.ss_family;
+}
+
+void wait_peer_acked(int fd)
+{
+	double deadline = sc_plat_now_ms() + sc_wait_bound_ms();
+	int family = family_of(fd);
+	int backoff_ms = 0;
+	long unacked;
+
+	sc_current_step = "the peer to acknowledge all data sent";
+	for (;;) {
+		unacked = sc_unacked_bytes(fd, family);
+		if (unacked == 0)
+			return;
+		if (unacked < 0)
+			skip("this stack does not show how much sent data is unacknowledged");
+		if (poll_once(fd, 0, 0) & (POLLERR | POLLHUP))
+			return; /* reset: nothing will be acknowledged any more */
+		if (sc_plat_now_ms() > deadline)
+			sc_fail(NULL, "timed out after %d ms waiting for the peer to acknowledge %ld bytes",
+				sc_wait_bound_ms(), unacked);
+		/* ACKs raise no poll event: re-read at 0, 1, 2, 4 .. 8 ms intervals */
+		poll_once(fd, 0, backoff_ms);
+		backoff_ms = backoff_ms ? (backoff_ms < 8 ? backoff_ms * 2 : 8) : 1;
+	}
+}
