@@ -13,6 +13,8 @@ TRIPLE  := $(shell $(CC) -dumpmachine 2>/dev/null || echo unknown)
 BUILD   ?= build/$(TRIPLE)
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+# Diagnostics are cut to fixed buffers on purpose: GCC's guess that they may be is no error.
+WARN    += $(shell $(CC) -Werror -Wno-format-truncation -E -x c /dev/null >/dev/null 2>&1 && echo -Wno-format-truncation)
 CPPFLAGS += -Ilib -Irunner
 
 ifneq (,$(findstring mingw,$(TRIPLE)))
@@ -33,15 +35,16 @@ RUNNER_SRC := $(filter-out runner/main.c runner/platform_%.c,$(wildcard runner/*
               runner/platform_$(PLATFORM).c
 CASE_SRC   := $(wildcard cases/*.c)
 
-LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o)
-RUNNER_OBJ := $(RUNNER_SRC:%.c=$(BUILD)/%.o)
+LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+RUNNER_OBJ := $(RUNNER_SRC:%.c=$(BUILD)/obj/%.o)
 CASES      := $(CASE_SRC:cases/%.c=$(BUILD)/cases/%$(EXE))
 SOCKCONF   := $(BUILD)/sockconf$(EXE)
 
-.PHONY: all run check bench unit e2e sanitize mutants clean
+.PHONY: all run check bench unit e2e sanitize clean
+.SECONDARY:
 all: $(SOCKCONF) $(CASES)
 
-$(BUILD)/%.o: %.c $(wildcard lib/*.h runner/*.h) Makefile
+$(BUILD)/obj/%.o: %.c $(wildcard lib/*.h runner/*.h) Makefile
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
@@ -50,14 +53,15 @@ $(BUILD)/libsockconf.a: $(LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(BUILD)/librunner.a: $(RUNNER_OBJ) $(BUILD)/lib/tap.o
+$(BUILD)/librunner.a: $(RUNNER_OBJ) $(BUILD)/obj/lib/tap.o
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(SOCKCONF): $(BUILD)/runner/main.o $(BUILD)/librunner.a
+$(SOCKCONF): $(BUILD)/obj/runner/main.o $(BUILD)/librunner.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/cases/%$(EXE): $(BUILD)/cases/%.o $(BUILD)/libsockconf.a
+$(BUILD)/cases/%$(EXE): $(BUILD)/obj/cases/%.o $(BUILD)/libsockconf.a
+	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 run: all

@@ -1,0 +1,231 @@
+/* divergence.c: reading the divergence records (format in divergence.h). */
+#include "divergence.h"
+#include "catalog.h"
+#include "platform.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+unsigned family_bit(const char *family)
+{
+	if (strcmp(family, "inet") == 0)
+		return 1;
+	if (strcmp(family, "inet6") == 0)
+		return 2;
+	if (strcmp(family, "unix") == 0)
+		return 4;
+	return 0;
+}
+
+static int problem(char *err, size_t errsize, const char *file, unsigned line, const char *fmt, ...)
+{
+	va_list ap;
+	int n = snprintf(err, errsize, "%s:%u: ", file, line);
+
+	va_start(ap, fmt);
+	if (n >= 0 && (size_t)n < errsize)
+		vsnprintf(err + n, errsize - (size_t)n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static char *trim(char *s)
+{
+	char *end;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	end = s + strlen(s);
+	while (end > s && isspace((unsigned char)end[-1]))
+		*--end = '\0';
+	return s;
+}
+
+static int valid_id(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '.' && *s != '_' && *s != '-')
+			return 0;
+	return 1;
+}
+
+/* A finished record must have its required fields. */
+static int finish(const struct divergence *r, char *err, size_t errsize)
+{
+	const char *missing = !r->on[0] ? "on" : !r->why[0] ? "why" : !r->nsources ? "source" : NULL;
+
+	if (!missing)
+		return 0;
+	snprintf(err, errsize, "%s: divergence %s has no '%s:' line", r->where, r->id, missing);
+	return -1;
+}
+
+static int set_field(struct divergence *r, const char *key, char *value, const char *file,
+		     unsigned line, char *err, size_t errsize)
+{
+	if (!*value)
+		return problem(err, errsize, file, line, "'%s:' has no value", key);
+	if (strcmp(key, "on") == 0) {
+		snprintf(r->on, sizeof r->on, "%s", value);
+	} else if (strcmp(key, "family") == 0) {
+		for (char *tok = strtok(value, " ,"); tok; tok = strtok(NULL, " ,")) {
+			unsigned bit = family_bit(tok);
+			if (!bit)
+				return problem(err, errsize, file, line,
+					       "unknown family '%s' (inet, inet6 or unix)", tok);
+			r->families |= bit;
+		}
+	} else if (strcmp(key, "got") == 0) {
+		r->has_got = 1;
+		snprintf(r->got, sizeof r->got, "%s", value);
+	} else if (strcmp(key, "why") == 0) {
+		snprintf(r->why, sizeof r->why, "%s", value);
+	} else if (strcmp(key, "source") == 0) {
+		if (r->nsources == MAX_SOURCES)
+			return problem(err, errsize, file, line, "more than %d sources", MAX_SOURCES);
+		snprintf(r->sources[r->nsources++], sizeof r->sources[0], "%s", value);
+	} else {
+		return problem(err, errsize, file, line,
+			       "unknown key '%s' (on, family, got, why, source)", key);
+	}
+	return 0;
+}
+
+int divergences_parse(struct divergences *d, const char *text, const char *filename, char *err,
+		      size_t errsize)
+{
+	struct divergence *cur = NULL;
+	unsigned lineno = 0;
+	const char *p = text;
+
+	while (*p) {
+		char buf[2048], *line, *colon;
+		size_t n = strcspn(p, "\n");
+
+		lineno++;
+		if (n >= sizeof buf)
+			return problem(err, errsize, filename, lineno, "line too long");
+		memcpy(buf, p, n);
+		buf[n] = '\0';
+		p += n + (p[n] == '\n');
+		line = trim(buf);
+		if (!*line || *line == '#')
+			continue;
+		if (buf[0] != ' ' && buf[0] != '\t') { /* a new record: the case id */
+			struct divergence *grown;
+
+			if (cur && finish(cur, err, errsize) == -1)
+				return -1;
+			if (!valid_id(line))
+				return problem(err, errsize, filename, lineno,
+					       "expected a case id, got '%s'", line);
+			grown = realloc(d->items, (d->n + 1) * sizeof *grown);
+			if (!grown)
+				return problem(err, errsize, filename, lineno, "out of memory");
+			d->items = grown;
+			cur = &d->items[d->n++];
+			memset(cur, 0, sizeof *cur);
+			snprintf(cur->id, sizeof cur->id, "%s", line);
+			snprintf(cur->where, sizeof cur->where, "%s:%u", filename, lineno);
+			continue;
+		}
+		if (!cur)
+			return problem(err, errsize, filename, lineno,
+				       "an indented line before any case id");
+		colon = strchr(line, ':');
+		if (!colon)
+			return problem(err, errsize, filename, lineno, "expected 'key: value', got '%s'",
+				       line);
+		*colon = '\0';
+		if (set_field(cur, trim(line), trim(colon + 1), filename, lineno, err, errsize) == -1)
+			return -1;
+	}
+	if (cur && finish(cur, err, errsize) == -1)
+		return -1;
+	return 0;
+}
+
+struct loading {
+	struct divergences *d;
+	const char *dir;
+	char *err;
+	size_t errsize;
+	int failed;
+};
+
+static void load_file(const char *name, void *ctx)
+{
+	struct loading *l = ctx;
+	char path[1024], *text;
+	FILE *f;
+	long size;
+
+	if (l->failed)
+		return;
+	snprintf(path, sizeof path, "%s/%s", l->dir, name);
+	f = fopen(path, "rb");
+	if (!f || fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
+		snprintf(l->err, l->errsize, "cannot read %s: %s", path, strerror(errno));
+		l->failed = 1;
+		if (f)
+			fclose(f);
+		return;
+	}
+	text = malloc((size_t)size + 1);
+	if (!text || fread(text, 1, (size_t)size, f) != (size_t)size) {
+		snprintf(l->err, l->errsize, "cannot read %s", path);
+		l->failed = 1;
+	} else {
+		text[size] = '\0';
+		if (strlen(text) != (size_t)size) {
+			snprintf(l->err, l->errsize, "%s: contains a NUL byte", path);
+			l->failed = 1;
+		} else if (divergences_parse(l->d, text, name, l->err, l->errsize) == -1) {
+			l->failed = 1;
+		}
+	}
+	free(text);
+	fclose(f);
+}
+
+int divergences_load(struct divergences *d, const char *dir, char *err, size_t errsize)
+{
+	struct loading l = {.d = d, .dir = dir, .err = err, .errsize = errsize, .failed = 0};
+
+	d->items = NULL;
+	d->n = 0;
+	if (plat_list_files(dir, ".txt", load_file, &l) == -1) {
+		snprintf(err, errsize, "cannot read the divergences directory %s: %s", dir,
+			 strerror(errno));
+		return -1;
+	}
+	return l.failed ? -1 : 0;
+}
+
+const struct divergence *divergence_find(const struct divergences *d, const char *label,
+					 const char *id, const char *family)
+{
+	unsigned bit = family_bit(family);
+
+	for (size_t i = 0; i < d->n; i++) {
+		const struct divergence *r = &d->items[i];
+
+		if (strcmp(r->id, id) == 0 && glob_match(r->on, label) &&
+		    (r->families == 0 || (r->families & bit)))
+			return r;
+	}
+	return NULL;
+}
+
+void divergences_free(struct divergences *d)
+{
+	free(d->items);
+	d->items = NULL;
+	d->n = 0;
+}

@@ -1,0 +1,54 @@
+/*
+ * divergence.h: recorded divergences, the expectation data.
+ *
+ * Cases assert what the documents say.  Where a platform is known to do
+ * otherwise, a record says so, with the reason and a source:
+ *
+ *     shutrd.data_dropped
+ *         on:     linux-*                   a glob over the run's label
+ *         family: inet inet6                optional; default every family
+ *         got:    5                         optional; what the case observes
+ *         why:    Linux keeps ...
+ *         source: https://...               one or more
+ *
+ * A family whose failure a record matches is reported as TODO with what it
+ * did; a failure no record matches fails; a record whose family conforms
+ * is reported as no longer diverging.
+ */
+#ifndef RUNNER_DIVERGENCE_H
+#define RUNNER_DIVERGENCE_H
+
+#include <stddef.h>
+
+#define MAX_SOURCES 4
+
+struct divergence {
+	char id[128];
+	char on[128];
+	unsigned families; /* bit per family name (see family_bit); 0: all */
+	int has_got;
+	char got[256];
+	char why[1024];
+	char sources[MAX_SOURCES][512];
+	unsigned nsources;
+	char where[300]; /* file:line of the record, for messages */
+};
+
+struct divergences {
+	struct divergence *items;
+	size_t n;
+};
+
+/* Parse one file's text, appending.  0, or -1 with "file:line: problem" in err. */
+int divergences_parse(struct divergences *d, const char *text, const char *filename, char *err,
+		      size_t errsize);
+/* Load every *.txt in dir.  0, or -1 with a message. */
+int divergences_load(struct divergences *d, const char *dir, char *err, size_t errsize);
+/* The record for this label, case and family, or NULL. */
+const struct divergence *divergence_find(const struct divergences *d, const char *label,
+					 const char *id, const char *family);
+/* 1, 2, 4 for inet, inet6, unix; 0 for anything else. */
+unsigned family_bit(const char *family);
+void divergences_free(struct divergences *d);
+
+#endif

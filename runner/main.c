@@ -1,0 +1,266 @@
+/*
+ * sockconf: lists and runs the cases, applies the recorded divergences,
+ * prints TAP and writes results/<label>.tap.
+ */
+#include "catalog.h"
+#include "divergence.h"
+#include "identity.h"
+#include "options.h"
+#include "platform.h"
+#include "report.h"
+#include "schedule.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { EXIT_CONFORMS = 0, EXIT_NONCONFORMING = 1, EXIT_USAGE = 2 };
+
+static int fatal(const char *fmt, const char *detail)
+{
+	fprintf(stderr, "sockconf: ");
+	fprintf(stderr, fmt, detail);
+	fputc('\n', stderr);
+	return EXIT_USAGE;
+}
+
+/* Every record must name a case that exists: a typo would hide a failure. */
+static int check_records_name_cases(const struct divergences *d, const struct catalog *all,
+				    char *err, size_t errsize)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (!catalog_find(all, d->items[i].id)) {
+			snprintf(err, errsize, "%s: divergence for '%s', but there is no such case",
+				 d->items[i].where, d->items[i].id);
+			return -1;
+		}
+	return 0;
+}
+
+/* ---- list ----------------------------------------------------------------- */
+
+static int list_cases(const struct catalog *cat, const char *scratch)
+{
+	for (size_t i = 0; i < cat->n; i++) {
+		const struct case_entry *e = &cat->cases[i];
+		char out[1200], err[1200], msg[256];
+		char *argv[] = {(char *)e->path, "--describe", NULL};
+		struct proc p;
+		struct proc_exit ex;
+		struct case_tap t;
+		char text[8192];
+		size_t len = 0;
+		FILE *f;
+
+		snprintf(out, sizeof out, "%s/describe.out", scratch);
+		snprintf(err, sizeof err, "%s/describe.err", scratch);
+		if (!e->executable || proc_start(&p, argv, NULL, out, err, msg, sizeof msg) == -1) {
+			printf("%-36s (cannot run: %s)\n", e->id, e->executable ? msg : "not executable");
+			continue;
+		}
+		if (proc_wait_any(&p, 1, 5000, &ex) != 0) {
+			proc_kill_group(&p);
+			printf("%-36s (no description within 5 s)\n", e->id);
+			continue;
+		}
+		proc_kill_group(&p);
+		f = fopen(out, "rb");
+		if (f) {
+			len = fread(text, 1, sizeof text - 1, f);
+			fclose(f);
+		}
+		text[len] = '\0';
+		case_tap_parse(text, len, &t); /* no plan: only the metadata is wanted */
+		printf("%-36s %s\n", e->id, t.claim[0] ? t.claim : "(no claim)");
+	}
+	return EXIT_CONFORMS;
+}
+
+/* ---- run ------------------------------------------------------------------ */
+
+struct printing {
+	FILE *streams[2];
+	size_t nstreams;
+	struct case_result *results;
+	unsigned char *ready;
+	size_t next;        /* the next case to print, in catalog order */
+	unsigned number;    /* its test point number */
+	const struct divergences *d;
+	const char *label;
+	unsigned timeout_ms;
+	int times;
+	struct tally tally;
+};
+
+/* Called as each case finishes; prints every case whose turn has come. */
+static void case_done(size_t index, struct case_result *r, void *ctx)
+{
+	struct printing *pr = ctx;
+
+	verdict_apply(r, pr->d, pr->label, pr->timeout_ms);
+	pr->ready[index] = 1;
+	while (pr->ready[pr->next]) {
+		struct case_result *c = &pr->results[pr->next];
+		for (size_t s = 0; s < pr->nstreams; s++) {
+			report_case(pr->streams[s], ++pr->number, c);
+			pr->number -= s + 1 < pr->nstreams;
+			fflush(pr->streams[s]);
+		}
+		report_count(&pr->tally, c);
+		pr->ready[pr->next] = 0;
+		pr->next++;
+	}
+}
+
+static int run_cases(const struct options *o, struct catalog *cat, const struct divergences *d,
+		     const char *scratch)
+{
+	struct identity id;
+	char tmp_path[1200] = "", final_path[1200] = "";
+	FILE *results_file = NULL;
+	struct printing pr;
+	struct schedule s;
+	char **summaries = NULL;
+	unsigned unstable = 0;
+	int interrupted = 0, status;
+
+	identity_of_this_machine(&id, o->target, o->label);
+	if (o->out_dir) {
+		if (plat_mkdir_p(o->out_dir) == -1)
+			return fatal("cannot create the results directory %s", o->out_dir);
+		snprintf(final_path, sizeof final_path, "%s/%s.tap", o->out_dir, id.label);
+		snprintf(tmp_path, sizeof tmp_path, "%s/.%s.tap.tmp.%d", o->out_dir, id.label, plat_pid());
+		results_file = fopen(tmp_path, "wb");
+		if (!results_file)
+			return fatal("cannot write in the results directory %s", o->out_dir);
+	}
+
+	memset(&pr, 0, sizeof pr);
+	pr.streams[pr.nstreams++] = stdout;
+	if (results_file)
+		pr.streams[pr.nstreams++] = results_file;
+	pr.results = calloc(cat->n, sizeof *pr.results);
+	pr.ready = calloc(cat->n + 1, 1);
+	summaries = calloc(cat->n, sizeof *summaries);
+	pr.d = d;
+	pr.label = id.label;
+	pr.timeout_ms = o->timeout_ms;
+	if (!pr.results || !pr.ready || !summaries) {
+		fprintf(stderr, "sockconf: out of memory\n");
+		exit(EXIT_USAGE);
+	}
+	for (size_t st = 0; st < pr.nstreams; st++)
+		report_start(pr.streams[st], &id, cat->n * o->repeat);
+
+	s.cat = cat;
+	s.jobs = o->jobs ? o->jobs : plat_cpu_count();
+	s.timeout_ms = o->timeout_ms;
+	s.scratch_dir = scratch;
+	s.done = case_done;
+	s.ctx = &pr;
+
+	for (unsigned round = 0; round < o->repeat && !interrupted; round++) {
+		pr.next = 0;
+		interrupted = schedule_run(&s, pr.results);
+		for (size_t i = 0; !interrupted && i < cat->n; i++) {
+			char now[2048];
+			verdict_summary(&pr.results[i], now, sizeof now);
+			if (round == 0)
+				summaries[i] = strdup(now);
+			else if (summaries[i] && strcmp(summaries[i], now) != 0) {
+				unstable++;
+				for (size_t st = 0; st < pr.nstreams; st++)
+					fprintf(pr.streams[st], "# unstable: %s in round %u: %s (round 1: %s)\n",
+						cat->cases[i].id, round + 1, now, summaries[i]);
+			}
+			if (o->times)
+				fprintf(stdout, "# time %s %.2f ms\n", cat->cases[i].id, pr.results[i].ms);
+		}
+	}
+
+	if (interrupted) {
+		printf("Bail out! interrupted by %s\n", signal_name(interrupted));
+		fflush(stdout);
+		if (results_file) {
+			fclose(results_file);
+			remove(tmp_path);
+		}
+		status = 128 + interrupted;
+	} else {
+		for (size_t st = 0; st < pr.nstreams; st++) {
+			report_end(pr.streams[st], &pr.tally);
+			if (o->repeat > 1)
+				fprintf(pr.streams[st], "# repeat: %u rounds, %u verdict changes\n", o->repeat,
+					unstable);
+		}
+		status = pr.tally.fail || unstable ? EXIT_NONCONFORMING : EXIT_CONFORMS;
+		if (results_file) {
+			int failed = fflush(results_file) != 0 || ferror(results_file);
+			failed |= fclose(results_file) != 0;
+			if (failed || plat_rename_replace(tmp_path, final_path) == -1) {
+				remove(tmp_path);
+				fprintf(stderr, "sockconf: could not write %s: %s\n", final_path,
+					strerror(errno));
+				status = EXIT_USAGE;
+			}
+		}
+	}
+	for (size_t i = 0; i < cat->n; i++)
+		free(summaries[i]);
+	free(summaries);
+	free(pr.results);
+	free(pr.ready);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	struct catalog cat, all;
+	struct divergences d = {NULL, 0};
+	char err[1024], exe_dir[1024], cases_dir[1200], div_dir[1200], scratch[1024];
+	int status;
+
+	if (options_parse(&o, argc, argv, err, sizeof err) == -1) {
+		fprintf(stderr, "sockconf: %s\n", err);
+		fprintf(stderr, "usage: sockconf [options] list|run [FILTER...]  (sockconf --help)\n");
+		return EXIT_USAGE;
+	}
+	if (o.command == CMD_HELP) {
+		options_usage(stdout);
+		return EXIT_CONFORMS;
+	}
+	plat_exe_dir(argv[0], exe_dir, sizeof exe_dir);
+	snprintf(cases_dir, sizeof cases_dir, "%s", o.cases_dir ? o.cases_dir : exe_dir);
+	if (!o.cases_dir)
+		strncat(cases_dir, "/cases", sizeof cases_dir - strlen(cases_dir) - 1);
+	if (o.divergences_dir)
+		snprintf(div_dir, sizeof div_dir, "%s", o.divergences_dir);
+	else /* the build tree is build/<triple>/: the data stays in the source tree */
+		snprintf(div_dir, sizeof div_dir, "%s/../../cases/divergences", exe_dir);
+
+	if (catalog_load(&all, cases_dir, err, sizeof err) == -1)
+		return fatal("%s", err);
+	cat = all;
+	cat.cases = malloc(all.n * sizeof *cat.cases);
+	if (!cat.cases)
+		return fatal("%s", "out of memory");
+	memcpy(cat.cases, all.cases, all.n * sizeof *cat.cases);
+	if (catalog_select(&cat, o.filters, o.nfilters, err, sizeof err) == -1)
+		return fatal("%s", err);
+	if (o.command == CMD_RUN) {
+		if (divergences_load(&d, div_dir, err, sizeof err) == -1 ||
+		    check_records_name_cases(&d, &all, err, sizeof err) == -1)
+			return fatal("%s", err);
+	}
+	if (plat_make_temp_dir(scratch, sizeof scratch) == -1)
+		return fatal("cannot create a scratch directory: %s", strerror(errno));
+	plat_catch_interrupts();
+	status = o.command == CMD_LIST ? list_cases(&cat, scratch) : run_cases(&o, &cat, &d, scratch);
+	plat_remove_tree(scratch);
+	divergences_free(&d);
+	catalog_free(&cat);
+	catalog_free(&all);
+	return status;
+}

@@ -1,0 +1,170 @@
+/* options.c: parsing the runner's command line, strictly. */
+#include "options.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+void options_usage(FILE *out)
+{
+	fputs("usage: sockconf [options] list [FILTER...]\n"
+	      "       sockconf [options] run [FILTER...]\n"
+	      "\n"
+	      "Runs socket-teardown conformance cases, prints TAP and writes\n"
+	      "DIR/<label>.tap.  A FILTER is a case id, a glob (rst.*), or a group (rst).\n"
+	      "\n"
+	      "options:\n"
+	      "  -j, --jobs N          run N cases at once (default: number of CPUs)\n"
+	      "  --timeout SECONDS     kill a case after this long (default 10)\n"
+	      "  --repeat N            run the selection N times; verdicts must agree\n"
+	      "  --target NAME         where cases run: native (default)\n"
+	      "  --out DIR             write DIR/<label>.tap (default: results)\n"
+	      "  --no-out              write no results file\n"
+	      "  --cases DIR           case programs (default: cases/ beside the runner)\n"
+	      "  --divergences DIR     recorded divergences (default: the source tree's)\n"
+	      "  --label LABEL         name the results file LABEL.tap\n"
+	      "  --times               print each case's wall time\n"
+	      "  -h, --help            this text\n"
+	      "\n"
+	      "exit status: 0 every case conforms or diverges as recorded, 1 a case does\n"
+	      "not conform, 2 usage or environment error, 130/143 interrupted.\n",
+	      out);
+}
+
+static int parse_uint(const char *s, unsigned min, unsigned max, unsigned *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!s || !*s || *s == '-' || *s == '+')
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+static int parse_seconds(const char *s, unsigned *ms)
+{
+	char *end;
+	double v;
+
+	if (!s || !*s)
+		return -1;
+	v = strtod(s, &end);
+	if (*end || !(v >= 0.001 && v <= 86400))
+		return -1;
+	*ms = (unsigned)(v * 1000 + 0.5);
+	return 0;
+}
+
+/* --name VALUE or --name=VALUE; returns the value or NULL. */
+static const char *value_of(const char *arg, const char *name, int argc, char **argv, int *i)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(arg, name, n) != 0)
+		return NULL;
+	if (arg[n] == '=')
+		return arg + n + 1;
+	if (arg[n] != '\0')
+		return NULL;
+	if (*i + 1 >= argc)
+		return "";
+	return argv[++*i];
+}
+
+int options_parse(struct options *o, int argc, char **argv, char *err, size_t errsize)
+{
+	int have_command = 0;
+
+	memset(o, 0, sizeof *o);
+	o->command = CMD_HELP;
+	o->timeout_ms = 10000;
+	o->repeat = 1;
+	o->target = "native";
+	o->out_dir = "results";
+	err[0] = '\0';
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v;
+
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			o->command = CMD_HELP;
+			return 0;
+		} else if ((v = value_of(a, "--jobs", argc, argv, &i)) ||
+			   (v = value_of(a, "-j", argc, argv, &i))) {
+			if (parse_uint(v, 1, 1024, &o->jobs) == -1)
+				goto bad_value;
+		} else if (strncmp(a, "-j", 2) == 0 && a[2] >= '0' && a[2] <= '9') {
+			v = a + 2;
+			if (parse_uint(v, 1, 1024, &o->jobs) == -1)
+				goto bad_value;
+		} else if ((v = value_of(a, "--timeout", argc, argv, &i))) {
+			if (parse_seconds(v, &o->timeout_ms) == -1)
+				goto bad_value;
+		} else if ((v = value_of(a, "--repeat", argc, argv, &i))) {
+			if (parse_uint(v, 1, 100000, &o->repeat) == -1)
+				goto bad_value;
+		} else if ((v = value_of(a, "--target", argc, argv, &i))) {
+			if (strcmp(v, "native") != 0) {
+				snprintf(err, errsize,
+					 "--target %s: this build runs only the native target", v);
+				return -1;
+			}
+			o->target = v;
+		} else if ((v = value_of(a, "--out", argc, argv, &i))) {
+			if (!*v)
+				goto bad_value;
+			o->out_dir = v;
+		} else if (strcmp(a, "--no-out") == 0) {
+			o->out_dir = NULL;
+		} else if ((v = value_of(a, "--cases", argc, argv, &i))) {
+			if (!*v)
+				goto bad_value;
+			o->cases_dir = v;
+		} else if ((v = value_of(a, "--divergences", argc, argv, &i))) {
+			if (!*v)
+				goto bad_value;
+			o->divergences_dir = v;
+		} else if ((v = value_of(a, "--label", argc, argv, &i))) {
+			if (!*v || strpbrk(v, "/\\:*?\"<>| ") || v[0] == '.')
+				goto bad_value;
+			o->label = v;
+		} else if (strcmp(a, "--times") == 0) {
+			o->times = 1;
+		} else if (a[0] == '-' && a[1] != '\0') {
+			snprintf(err, errsize, "unknown option %s", a);
+			return -1;
+		} else if (!have_command) {
+			if (strcmp(a, "run") == 0)
+				o->command = CMD_RUN;
+			else if (strcmp(a, "list") == 0)
+				o->command = CMD_LIST;
+			else if (strcmp(a, "help") == 0)
+				o->command = CMD_HELP;
+			else {
+				snprintf(err, errsize, "unknown command %s (expected run or list)", a);
+				return -1;
+			}
+			have_command = 1;
+		} else {
+			if (o->nfilters == MAX_FILTERS) {
+				snprintf(err, errsize, "more than %d filters", MAX_FILTERS);
+				return -1;
+			}
+			o->filters[o->nfilters++] = a;
+		}
+		continue;
+	bad_value:
+		snprintf(err, errsize, "bad value '%s' for %s", v ? v : "", a);
+		return -1;
+	}
+	if (!have_command) {
+		snprintf(err, errsize, "no command given (run or list)");
+		return -1;
+	}
+	return 0;
+}

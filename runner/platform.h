@@ -1,0 +1,69 @@
+/*
+ * platform.h (runner): what the runner needs from the OS, in one small
+ * interface: start a case as its own process group with its output in
+ * files, wait for any of them with a deadline, kill a whole group, and a
+ * few facts about the machine.  platform_posix.c and platform_win.c
+ * implement it; nothing else in runner/ tests for the OS.
+ */
+#ifndef RUNNER_PLATFORM_H
+#define RUNNER_PLATFORM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct proc {
+	intptr_t id;     /* pid, or a process handle */
+	intptr_t group;  /* process group, or a job object */
+	int running;
+};
+
+struct proc_exit {
+	int code;   /* exit status, when signo == 0 */
+	int signo;  /* the signal that ended it, or 0 */
+};
+
+/*
+ * Start `argv[0]` with `env` ("NAME=value" entries, NULL-terminated) added
+ * to the environment, in a process group of its own, stdout and stderr
+ * sent to the given files.  0, or -1 with a message in err.
+ */
+int proc_start(struct proc *p, char *const argv[], char *const env[], const char *stdout_path,
+	       const char *stderr_path, char *err, size_t errsize);
+/*
+ * Wait until one of the running procs ends or `timeout_ms` passes (-1: no
+ * bound).  Returns the index of the one that ended (its exit in *ex), -1 on
+ * timeout, -2 when interrupted by SIGINT/SIGTERM.
+ */
+int proc_wait_any(struct proc *procs, size_t n, int timeout_ms, struct proc_exit *ex);
+/* Kill the process group, reap the leader if still running. */
+void proc_kill_group(struct proc *p);
+
+/* SIGINT/SIGTERM set a flag instead of killing the runner; which one, or 0. */
+void plat_catch_interrupts(void);
+int plat_interrupted(void);
+
+double plat_now_ms(void);
+unsigned plat_cpu_count(void);
+/* sysname (e.g. "Linux"), release ("6.18.44-fc-v509"), machine ("x86_64"). */
+void plat_uname(char *sys, char *release, char *machine, size_t size);
+/* Comment lines "# sysctl NAME = VALUE" for the settings teardown depends on. */
+void plat_write_sysctls(FILE *out);
+
+/* The directory holding the running executable, from argv[0]. */
+void plat_exe_dir(const char *argv0, char *out, size_t size);
+/* Call fn for each regular file in dir whose name ends with suffix ("" for all),
+ * dot-files excepted. 0, or -1 with errno. */
+int plat_list_files(const char *dir, const char *suffix, void (*fn)(const char *name, void *ctx),
+		    void *ctx);
+int plat_is_executable(const char *path);
+int plat_mkdir_p(const char *dir);
+/* Atomically replace `path` by `tmp`. 0, or -1 with errno. */
+int plat_rename_replace(const char *tmp, const char *path);
+/* A fresh private directory for the run's scratch files. 0, or -1. */
+int plat_make_temp_dir(char *out, size_t size);
+void plat_remove_tree(const char *dir);
+const char *plat_exe_suffix(void); /* "" or ".exe" */
+int plat_pid(void);
+
+#endif

@@ -1,0 +1,368 @@
+/* platform_posix.c: the runner's platform layer on POSIX systems. */
+#include "platform.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* ---- processes ----------------------------------------------------------- */
+
+static int child_pipe[2] = {-1, -1}; /* SIGCHLD writes a byte: poll() wakes */
+static volatile sig_atomic_t interrupted;
+
+static void on_sigchld(int signo)
+{
+	int saved = errno;
+	(void)signo;
+	if (child_pipe[1] != -1) {
+		ssize_t n = write(child_pipe[1], "c", 1);
+		(void)n;
+	}
+	errno = saved;
+}
+
+static void on_interrupt(int signo)
+{
+	interrupted = signo;
+	on_sigchld(signo); /* wake proc_wait_any */
+}
+
+static void setup_child_pipe(void)
+{
+	struct sigaction sa;
+
+	if (child_pipe[0] != -1)
+		return;
+	if (pipe(child_pipe) == -1)
+		return;
+	for (int i = 0; i < 2; i++) {
+		fcntl(child_pipe[i], F_SETFL, fcntl(child_pipe[i], F_GETFL) | O_NONBLOCK);
+		fcntl(child_pipe[i], F_SETFD, FD_CLOEXEC);
+	}
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_sigchld;
+	sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGCHLD, &sa, NULL);
+}
+
+void plat_catch_interrupts(void)
+{
+	struct sigaction sa;
+
+	setup_child_pipe();
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_interrupt;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+int plat_interrupted(void)
+{
+	return interrupted;
+}
+
+int proc_start(struct proc *p, char *const argv[], char *const env[], const char *stdout_path,
+	       const char *stderr_path, char *err, size_t errsize)
+{
+	int out, errfd, report[2];
+	pid_t pid;
+	int child_errno = 0;
+
+	setup_child_pipe();
+	out = open(stdout_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	errfd = open(stderr_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (out == -1 || errfd == -1 || pipe(report) == -1) {
+		snprintf(err, errsize, "cannot create output files in %s: %s", stdout_path,
+			 strerror(errno));
+		if (out != -1)
+			close(out);
+		if (errfd != -1)
+			close(errfd);
+		return -1;
+	}
+	fcntl(report[1], F_SETFD, FD_CLOEXEC);
+	pid = fork();
+	if (pid == 0) {
+		struct sigaction sa;
+
+		setpgid(0, 0);
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = SIG_DFL;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGCHLD, &sa, NULL);
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGPIPE, &sa, NULL);
+		dup2(out, STDOUT_FILENO);
+		dup2(errfd, STDERR_FILENO);
+		close(report[0]);
+		for (size_t i = 0; env && env[i]; i++)
+			putenv(env[i]);
+		execv(argv[0], argv);
+		child_errno = errno;
+		if (write(report[1], &child_errno, sizeof child_errno) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	close(out);
+	close(errfd);
+	close(report[1]);
+	if (pid == -1) {
+		close(report[0]);
+		snprintf(err, errsize, "fork: %s", strerror(errno));
+		return -1;
+	}
+	setpgid(pid, pid); /* also here: no race with the kill of a group */
+	/* exec succeeded when the close-on-exec pipe reads end of file */
+	if (read(report[0], &child_errno, sizeof child_errno) == (ssize_t)sizeof child_errno) {
+		close(report[0]);
+		waitpid(pid, NULL, 0);
+		snprintf(err, errsize, "cannot execute %s: %s", argv[0], strerror(child_errno));
+		return -1;
+	}
+	close(report[0]);
+	p->id = pid;
+	p->group = pid;
+	p->running = 1;
+	return 0;
+}
+
+static int reap(struct proc *procs, size_t n, struct proc_exit *ex)
+{
+	for (size_t i = 0; i < n; i++) {
+		int status;
+
+		if (!procs[i].running)
+			continue;
+		if (waitpid((pid_t)procs[i].id, &status, WNOHANG) != (pid_t)procs[i].id)
+			continue;
+		procs[i].running = 0;
+		ex->signo = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+		ex->code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+		return (int)i;
+	}
+	return -1;
+}
+
+int proc_wait_any(struct proc *procs, size_t n, int timeout_ms, struct proc_exit *ex)
+{
+	double deadline = plat_now_ms() + timeout_ms;
+
+	for (;;) {
+		struct pollfd pfd = {.fd = child_pipe[0], .events = POLLIN, .revents = 0};
+		char drain[64];
+		int left, i = reap(procs, n, ex);
+
+		if (i >= 0)
+			return i;
+		if (interrupted)
+			return -2;
+		left = timeout_ms < 0 ? -1 : (int)(deadline - plat_now_ms());
+		if (timeout_ms >= 0 && left <= 0)
+			return -1;
+		/* a SIGCHLD between reap() and poll() left a byte in the pipe: no lost wake-up */
+		poll(&pfd, 1, left);
+		while (read(child_pipe[0], drain, sizeof drain) > 0)
+			;
+	}
+}
+
+void proc_kill_group(struct proc *p)
+{
+	kill(-(pid_t)p->group, SIGKILL);
+	if (p->running) {
+		waitpid((pid_t)p->id, NULL, 0);
+		p->running = 0;
+	}
+}
+
+/* ---- machine facts --------------------------------------------------------- */
+
+double plat_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+unsigned plat_cpu_count(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n > 0 ? (unsigned)n : 1;
+}
+
+void plat_uname(char *sys, char *release, char *machine, size_t size)
+{
+	struct utsname u;
+
+	if (uname(&u) == -1) {
+		snprintf(sys, size, "unknown");
+		snprintf(release, size, "unknown");
+		snprintf(machine, size, "unknown");
+		return;
+	}
+	snprintf(sys, size, "%s", u.sysname);
+	snprintf(release, size, "%s", u.release);
+	snprintf(machine, size, "%s", u.machine);
+}
+
+void plat_write_sysctls(FILE *out)
+{
+	/* Linux: the settings that change what teardown looks like */
+	static const char *const names[] = {
+		"net.ipv4.tcp_fin_timeout", "net.ipv4.tcp_rfc1337",  "net.ipv4.tcp_abort_on_overflow",
+		"net.ipv4.tcp_max_orphans", "net.ipv4.tcp_orphan_retries", "net.ipv4.tcp_tw_reuse",
+		"net.ipv4.tcp_rmem",        "net.ipv4.tcp_wmem",
+	};
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		char path[128], value[128];
+		FILE *f;
+		size_t len;
+
+		snprintf(path, sizeof path, "/proc/sys/%s", names[i]);
+		for (char *p = path + 10; *p; p++)
+			if (*p == '.')
+				*p = '/';
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		len = fread(value, 1, sizeof value - 1, f);
+		fclose(f);
+		value[len] = '\0';
+		value[strcspn(value, "\n")] = '\0';
+		for (char *p = value; *p; p++)
+			if (*p == '\t')
+				*p = ' ';
+		fprintf(out, "# sysctl %s = %s\n", names[i], value);
+	}
+}
+
+/* ---- files ------------------------------------------------------------------- */
+
+void plat_exe_dir(const char *argv0, char *out, size_t size)
+{
+	char path[4096];
+	ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+	char *slash;
+
+	if (n > 0)
+		path[n] = '\0';
+	else
+		snprintf(path, sizeof path, "%s", argv0);
+	slash = strrchr(path, '/');
+	if (slash)
+		*slash = '\0';
+	else
+		snprintf(path, sizeof path, ".");
+	snprintf(out, size, "%s", path);
+}
+
+int plat_is_executable(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
+}
+
+int plat_list_files(const char *dir, const char *suffix, void (*fn)(const char *name, void *ctx),
+		    void *ctx)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)) != NULL) {
+		char path[4096];
+		struct stat st;
+		size_t len = strlen(e->d_name), slen = strlen(suffix);
+
+		if (e->d_name[0] == '.')
+			continue;
+		if ((len < slen || strcmp(e->d_name + len - slen, suffix) != 0))
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		if (stat(path, &st) == -1 || !S_ISREG(st.st_mode))
+			continue;
+		fn(e->d_name, ctx);
+	}
+	closedir(d);
+	return 0;
+}
+
+int plat_mkdir_p(const char *dir)
+{
+	char path[4096];
+
+	snprintf(path, sizeof path, "%s", dir);
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0777) == -1 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(path, 0777) == -1 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+int plat_rename_replace(const char *tmp, const char *path)
+{
+	return rename(tmp, path);
+}
+
+int plat_make_temp_dir(char *out, size_t size)
+{
+	const char *base = getenv("TMPDIR");
+
+	snprintf(out, size, "%s/sockconf.XXXXXX", base && *base ? base : "/tmp");
+	return mkdtemp(out) ? 0 : -1;
+}
+
+void plat_remove_tree(const char *dir)
+{
+	/* the scratch directory holds files only */
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		char path[4096];
+
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+const char *plat_exe_suffix(void)
+{
+	return "";
+}
+
+int plat_pid(void)
+{
+	return (int)getpid();
+}

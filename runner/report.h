@@ -1,0 +1,23 @@
+/*
+ * report.h: the run's TAP.  One point per case; inside it, a subtest with
+ * a point per address family; YAML diagnostics wherever something is not
+ * plainly "ok".  Debian 12's prove reads it as it is.
+ */
+#ifndef RUNNER_REPORT_H
+#define RUNNER_REPORT_H
+
+#include "identity.h"
+#include "verdict.h"
+
+#include <stdio.h>
+
+struct tally {
+	unsigned pass, skip, fail, todo, todo_passed;
+};
+
+void report_start(FILE *out, const struct identity *id, size_t npoints);
+void report_case(FILE *out, unsigned number, const struct case_result *r);
+void report_count(struct tally *t, const struct case_result *r);
+void report_end(FILE *out, const struct tally *t);
+
+#endif
