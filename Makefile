@@ -67,5 +67,36 @@ $(BUILD)/cases/%$(EXE): $(BUILD)/obj/cases/%.o $(BUILD)/libsockconf.a
 run: all
 	$(SOCKCONF) run --cases $(BUILD)/cases --divergences cases/divergences --out results
 
+# ---- the project's own tests ------------------------------------------------
+
+PYTEST  = $(shell command -v pytest-3 2>/dev/null || echo /usr/bin/python3 -m pytest)
+SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+UNIT_SRC := $(wildcard tests/unit/*.c)
+# lib without main(): what unit tests can link against
+LIB_UNIT_OBJ := $(filter-out %/case_main.o,$(LIB_OBJ))
+
+check: deps all unit e2e sanitize
+
+deps:
+	@sh tests/deps.sh
+
+unit: $(BUILD)/unit-tests
+	$(BUILD)/unit-tests
+
+$(BUILD)/unit-tests: $(UNIT_SRC:%.c=$(BUILD)/obj/%.o) $(LIB_UNIT_OBJ) $(BUILD)/librunner.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcunit $(LDLIBS)
+
+e2e: all
+	SOCKCONF_BUILD=$(abspath $(BUILD)) $(PYTEST) -q tests/e2e
+
+# lib, runner and the cases again under ASan and UBSan: unit tests, then a whole run
+sanitize:
+	$(MAKE) --no-print-directory BUILD=$(BUILD)-san CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" all unit
+	ASAN_OPTIONS=detect_leaks=1 $(BUILD)-san/sockconf$(EXE) run --no-out \
+	  --cases $(BUILD)-san/cases --divergences cases/divergences >/dev/null
+
+bench: all
+	sh tests/bench.sh $(SOCKCONF) $(BUILD)/cases
+
 clean:
 	rm -rf build

@@ -1,7 +1,9 @@
 /*
  * shutwr.sigpipe: a send() or write() on a socket shut down for writing
  * fails with EPIPE and raises SIGPIPE, once per call; send() with
- * MSG_NOSIGNAL fails the same way and raises nothing.
+ * MSG_NOSIGNAL fails the same way and raises nothing.  (POSIX requires the
+ * signal only once the connection is gone; for SHUT_WR the claim rests on
+ * Linux's send(2) and the article.)
  *
  * Timeline:  local: shutdown(SHUT_WR) ;
  *            send()                -> -1 EPIPE, 1 SIGPIPE

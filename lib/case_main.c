@@ -21,16 +21,6 @@
 static const enum sc_family families[] = {SC_INET, SC_INET6, SC_UNIX};
 #define NFAMILIES (sizeof families / sizeof families[0])
 
-const char *sc_family_name(enum sc_family family)
-{
-	switch (family) {
-	case SC_INET: return "inet";
-	case SC_INET6: return "inet6";
-	case SC_UNIX: return "unix";
-	}
-	return "?";
-}
-
 static void print_metadata(const struct sc_case *c)
 {
 	printf("# id: %s\n# claim: %s\n", c->id, c->claim);

@@ -10,6 +10,16 @@
 
 #include <string.h>
 
+const char *sc_family_name(enum sc_family family)
+{
+	switch (family) {
+	case SC_INET: return "inet";
+	case SC_INET6: return "inet6";
+	case SC_UNIX: return "unix";
+	}
+	return "?";
+}
+
 static SC_NORETURN void setup_failed(const char *what, enum sc_family family)
 {
 	char err[64];

@@ -70,7 +70,7 @@ struct sc_conn open_connection(enum sc_family family);
  */
 void wait_readable(int fd);
 void wait_peer_acked(int fd); /* all we sent on fd acknowledged, or the connection is gone */
-void wait_error_pending(int fd); /* POLLERR/POLLHUP or a non-zero SO_ERROR */
+void wait_error_pending(int fd); /* poll reports POLLERR or POLLHUP; SO_ERROR is left unread */
 int sc_wait_bound_ms(void);
 
 /* ---- checks -------------------------------------------------------------- */

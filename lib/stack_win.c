@@ -97,14 +97,16 @@ static sc_handle winsock_accept(sc_handle s, struct sockaddr *a, socklen_t *l)
 	return done_socket(accept((SOCKET)s, a, l));
 }
 
-/* A non-blocking connect that has begun reports WSAEWOULDBLOCK; POSIX says EINPROGRESS. */
+/*
+ * A non-blocking connect that has begun reports WSAEWOULDBLOCK; POSIX says
+ * EINPROGRESS, and so does this (errno only: the Winsock error is cleared,
+ * or sc_plat_socket_errno would read it as EWOULDBLOCK).
+ */
 static int winsock_connect(sc_handle s, const struct sockaddr *a, socklen_t l)
 {
 	if (connect((SOCKET)s, a, l) == SOCKET_ERROR) {
-		if (WSAGetLastError() == WSAEWOULDBLOCK) {
-			errno = EINPROGRESS;
-			return -1;
-		}
+		if (WSAGetLastError() == WSAEWOULDBLOCK)
+			return (int)fail_with(EINPROGRESS);
 		return (int)fail();
 	}
 	WSASetLastError(0);
@@ -224,7 +226,8 @@ static int winsock_poll(struct pollfd *fds, unsigned n, int timeout_ms)
 
 	if (n == 0) {
 		Sleep(timeout_ms < 0 ? INFINITE : (DWORD)timeout_ms);
-		return (int)fail_with(0) + 1; /* 0: no descriptor is ready */
+		WSASetLastError(0);
+		return 0; /* nothing to be ready */
 	}
 	if (n > sizeof w / sizeof w[0])
 		return (int)fail_with(EINVAL);

@@ -62,26 +62,13 @@ void wait_readable(int fd)
 	wait_events(fd, POLLIN, "the socket to become readable");
 }
 
+/*
+ * Only poll's view: reading SO_ERROR would clear the error that the case's
+ * next recv() or send() is meant to report.
+ */
 void wait_error_pending(int fd)
 {
-	double deadline = sc_plat_now_ms() + sc_wait_bound_ms();
-
-	sc_current_step = "an error to be pending on the socket";
-	for (;;) {
-		int err = 0;
-		socklen_t len = sizeof err;
-		short revents = poll_once(fd, 0, 10); /* POLLERR and POLLHUP need no asking */
-
-		if (revents & (POLLERR | POLLHUP))
-			return;
-		if (sc_getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err != 0) {
-			errno = 0;
-			return; /* note: reading SO_ERROR cleared it */
-		}
-		if (sc_plat_now_ms() > deadline)
-			sc_fail(NULL, "timed out after %d ms waiting for an error to be pending (fd %d)",
-				sc_wait_bound_ms(), fd);
-	}
+	wait_events(fd, 0, "an error or hangup to be pending on the socket");
 }
 
 static int family_of(int fd)
