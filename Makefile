@@ -31,8 +31,21 @@ else
   CPPFLAGS += -D_DEFAULT_SOURCE -D_GNU_SOURCE
 endif
 
+# Packet capture where libpcap is installed; without it, wire checks SKIP.
+ifeq ($(PLATFORM),posix)
+  HAVE_PCAP := $(shell echo '\#include <pcap/pcap.h>' | $(CC) -E -x c - >/dev/null 2>&1 && echo yes)
+endif
+ifeq ($(HAVE_PCAP),yes)
+  WIRE_SRC := lib/wire_pcap.c
+  CASE_LIBS := -lpcap -lpthread
+else
+  WIRE_SRC := lib/wire_none.c
+  CASE_LIBS := $(if $(filter posix,$(PLATFORM)),-lpthread)
+endif
+
 LIB_SRC    := lib/tap.c lib/errnames.c lib/check.c lib/case_main.c lib/stack.c \
-              lib/connection.c lib/wait.c lib/pattern.c lib/signals.c \
+              lib/connection.c lib/wait.c lib/pattern.c lib/signals.c lib/tcp_state.c \
+              lib/blocked.c lib/holder.c $(WIRE_SRC) \
               lib/platform_$(PLATFORM).c lib/stack_$(PLATFORM).c
 RUNNER_SRC := $(filter-out runner/main.c runner/platform_%.c,$(wildcard runner/*.c)) \
               runner/platform_$(PLATFORM).c
@@ -65,7 +78,7 @@ $(SOCKCONF): $(BUILD)/obj/runner/main.o $(BUILD)/librunner.a
 
 $(BUILD)/cases/%$(EXE): $(BUILD)/obj/cases/%.o $(BUILD)/libsockconf.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CASE_LIBS) $(LDLIBS)
 
 run: all
 	$(SOCKCONF) run --cases $(BUILD)/cases --divergences cases/divergences --out results
@@ -87,7 +100,7 @@ unit: $(BUILD)/unit-tests
 	$(BUILD)/unit-tests
 
 $(BUILD)/unit-tests: $(UNIT_SRC:%.c=$(BUILD)/obj/%.o) $(LIB_UNIT_OBJ) $(BUILD)/librunner.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcunit $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcunit $(CASE_LIBS) $(LDLIBS)
 
 e2e: all
 	SOCKCONF_BUILD=$(abspath $(BUILD)) $(PYTEST) -q tests/e2e

@@ -122,6 +122,7 @@ static enum sc_status run_family(const struct sc_case *c, unsigned point, enum s
 		c->run(family);
 		sc_outcome.status = SC_PASS;
 	}
+	sc_run_family_end();
 	sc_close_family_sockets();
 	print_outcome(point, family);
 	fflush(stdout);

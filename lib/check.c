@@ -16,6 +16,30 @@ struct sc_outcome sc_outcome;
 jmp_buf sc_family_exit;
 const char *volatile sc_current_step = "setting up";
 
+#define MAX_CLEANUPS 16
+static struct {
+	void (*fn)(void *);
+	void *arg;
+} cleanups[MAX_CLEANUPS];
+static unsigned ncleanups;
+
+void sc_at_family_end(void (*fn)(void *), void *arg)
+{
+	if (ncleanups == MAX_CLEANUPS)
+		sc_fail(NULL, "more than %d things to clean up in one family", MAX_CLEANUPS);
+	cleanups[ncleanups].fn = fn;
+	cleanups[ncleanups].arg = arg;
+	ncleanups++;
+}
+
+void sc_run_family_end(void)
+{
+	while (ncleanups) {
+		ncleanups--;
+		cleanups[ncleanups].fn(cleanups[ncleanups].arg);
+	}
+}
+
 void sc_outcome_reset(void)
 {
 	memset(&sc_outcome, 0, sizeof sc_outcome);

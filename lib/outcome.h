@@ -38,6 +38,11 @@ SC_NORETURN void sc_fail(const char *at, const char *fmt, ...) SC_PRINTF(2, 3);
 /* "ECONNRESET (104)" */
 void sc_format_errno(char *out, size_t outsize, int err);
 const char *sc_errno_name(int err);
+/* Print "# quiet: N ms why" for a negative window (wait.c). */
+void sc_announce_quiet(const char *why);
+/* Run fn(arg) when the current family ends, however it ends (newest first). */
+void sc_at_family_end(void (*fn)(void *), void *arg);
+void sc_run_family_end(void);
 /* Close what the family left open (stack.c). */
 void sc_close_family_sockets(void);
 

@@ -74,4 +74,23 @@ SC_NORETURN void sc_plat_exit_now(int status);
 /* The last socket error of the calling thread (errno, or WSAGetLastError mapped to errno). */
 int sc_plat_socket_errno(void);
 
+/* Threads, for calls that must block: start fn(arg) detached.  0, or -1. */
+int sc_plat_thread_start(void (*fn)(void *), void *arg);
+/* The calling thread's id, and whether that thread is asleep in the kernel:
+ * 1 yes, 0 no, -1 the platform cannot tell. */
+long sc_plat_thread_id(void);
+int sc_plat_thread_sleeping(long id);
+
+/* A one-shot event one thread sets and another waits for, with a bound. */
+struct sc_plat_event;
+struct sc_plat_event *sc_plat_event_new(void);
+void sc_plat_event_set(struct sc_plat_event *e);
+int sc_plat_event_wait(struct sc_plat_event *e, int timeout_ms); /* 1 set, 0 timed out */
+
+/* A child process that holds our descriptors until killed: an id, or -1
+ * (errno ENOSYS where there is no fork). */
+long sc_plat_spawn_holder(void);
+/* SIGKILL it and wait for it to be gone: 0, or -1 when it outlives the bound. */
+int sc_plat_kill_holder(long holder, int timeout_ms);
+
 #endif

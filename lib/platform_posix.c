@@ -91,3 +91,147 @@ int sc_plat_socket_errno(void)
 {
 	return errno;
 }
+
+/* ---- threads, events, holder processes ------------------------------------ */
+
+#include <pthread.h>
+#include <sys/wait.h>
+#if defined(__linux__)
+#include <sys/syscall.h>
+#endif
+
+struct thread_start {
+	void (*fn)(void *);
+	void *arg;
+};
+
+static void *thread_main(void *p)
+{
+	struct thread_start ts = *(struct thread_start *)p;
+
+	free(p);
+	ts.fn(ts.arg);
+	return NULL;
+}
+
+int sc_plat_thread_start(void (*fn)(void *), void *arg)
+{
+	pthread_t t;
+	struct thread_start *ts = malloc(sizeof *ts);
+
+	if (!ts)
+		return -1;
+	ts->fn = fn, ts->arg = arg;
+	if (pthread_create(&t, NULL, thread_main, ts) != 0) {
+		free(ts);
+		return -1;
+	}
+	pthread_detach(t);
+	return 0;
+}
+
+long sc_plat_thread_id(void)
+{
+#if defined(__linux__)
+	return (long)syscall(SYS_gettid);
+#else
+	return -1;
+#endif
+}
+
+int sc_plat_thread_sleeping(long id)
+{
+	/* Linux: /proc/self/task/TID/stat, the state after the command's ')' */
+	char path[64], buf[512], *paren;
+	FILE *f;
+	size_t n;
+
+	if (id < 0)
+		return -1;
+	snprintf(path, sizeof path, "/proc/self/task/%ld/stat", id);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	paren = strrchr(buf, ')');
+	return paren && paren[1] == ' ' && paren[2] == 'S';
+}
+
+struct sc_plat_event {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int set;
+};
+
+struct sc_plat_event *sc_plat_event_new(void)
+{
+	struct sc_plat_event *e = calloc(1, sizeof *e);
+	pthread_condattr_t attr;
+
+	if (!e)
+		return NULL;
+	pthread_mutex_init(&e->lock, NULL);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&e->cond, &attr);
+	pthread_condattr_destroy(&attr);
+	return e;
+}
+
+void sc_plat_event_set(struct sc_plat_event *e)
+{
+	pthread_mutex_lock(&e->lock);
+	e->set = 1;
+	pthread_cond_broadcast(&e->cond);
+	pthread_mutex_unlock(&e->lock);
+}
+
+int sc_plat_event_wait(struct sc_plat_event *e, int timeout_ms)
+{
+	struct timespec until;
+	int set;
+
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += timeout_ms / 1000;
+	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L)
+		until.tv_sec++, until.tv_nsec -= 1000000000L;
+	pthread_mutex_lock(&e->lock);
+	while (!e->set && pthread_cond_timedwait(&e->cond, &e->lock, &until) == 0)
+		;
+	set = e->set;
+	pthread_mutex_unlock(&e->lock);
+	return set;
+}
+
+long sc_plat_spawn_holder(void)
+{
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		for (;;)
+			pause(); /* hold every descriptor until SIGKILL */
+	}
+	return pid;
+}
+
+int sc_plat_kill_holder(long holder, int timeout_ms)
+{
+	double deadline = sc_plat_now_ms() + timeout_ms;
+	int backoff_ms = 0;
+
+	kill((pid_t)holder, SIGKILL);
+	while (waitpid((pid_t)holder, NULL, WNOHANG) == 0) {
+		struct timespec pause_for = {0, (long)backoff_ms * 1000000L};
+
+		if (sc_plat_now_ms() > deadline)
+			return -1;
+		nanosleep(&pause_for, NULL); /* a bounded back-off while the kernel tears it down */
+		backoff_ms = backoff_ms ? (backoff_ms < 8 ? backoff_ms * 2 : 8) : 1;
+	}
+	return 0;
+}

@@ -99,7 +99,7 @@ void sc_check_fails_(const char *file, int line, const char *expr, long long ret
 		     const char *errname);
 
 /* The case cannot say anything here: SKIP this family with the reason. */
-void skip(const char *reason);
+SC_NORETURN void skip(const char *reason);
 /* Record a value the case observed, shown in the diagnostics. */
 void note(const char *key, const char *fmt, ...) SC_PRINTF(2, 3);
 
@@ -128,6 +128,100 @@ void send_pattern_draining(int from, int to, size_t len, size_t *received);
 /* Reads pattern bytes at fd until end of stream; returns the total, *received included. */
 size_t recv_pattern_until_eof(int fd, size_t *received);
 
+/* ---- time and negative windows ------------------------------------------- */
+
+double now_ms(void); /* monotonic */
+/*
+ * Proving that something does NOT happen needs a window of time.  It is
+ * short (SOCKCONF_QUIET_MS, default 20 ms), named, and each use is printed
+ * as "# quiet: N ms <what>" so the runner can count it.
+ */
+int sc_quiet_ms(void);
+/* fd stays unreadable (no POLLIN/POLLERR/POLLHUP) for the quiet window. */
+void check_stays_unreadable(int fd, const char *why);
+
+/* ---- TCP state ----------------------------------------------------------- */
+
+enum sc_tcp_state {
+	SC_TCP_CLOSED, SC_TCP_LISTEN, SC_TCP_SYN_SENT, SC_TCP_SYN_RECEIVED, SC_TCP_ESTABLISHED,
+	SC_TCP_FIN_WAIT1, SC_TCP_FIN_WAIT2, SC_TCP_CLOSE_WAIT, SC_TCP_CLOSING, SC_TCP_LAST_ACK,
+	SC_TCP_TIME_WAIT,
+};
+const char *tcp_state_name(enum sc_tcp_state state);
+
+/* The two ends' addresses of a TCP connection, taken while fd is open. */
+struct sc_endpoints {
+	struct sockaddr_storage self, other;
+	socklen_t len;
+};
+struct sc_endpoints endpoints_of(int fd);
+
+/* The state of fd's connection (TCP_INFO); skip() where the stack cannot say. */
+enum sc_tcp_state tcp_state(int fd);
+/*
+ * The state the OS lists for the connection with these endpoints, after its
+ * descriptor is gone (TIME_WAIT lives only there); SC_TCP_CLOSED when it
+ * lists none.  skip() where the OS has no such list.
+ */
+enum sc_tcp_state listed_tcp_state(const struct sc_endpoints *e);
+void wait_tcp_state(int fd, enum sc_tcp_state state);
+void wait_listed_tcp_state(const struct sc_endpoints *e, enum sc_tcp_state state);
+#define check_tcp_state(fd, state) \
+	sc_check_state_(__FILE__, __LINE__, "tcp_state(" #fd ") == " #state, tcp_state(fd), state)
+#define check_listed_tcp_state(e, state) \
+	sc_check_state_(__FILE__, __LINE__, "listed_tcp_state(" #e ") == " #state, listed_tcp_state(e), state)
+void sc_check_state_(const char *file, int line, const char *expr, enum sc_tcp_state got,
+		     enum sc_tcp_state expected);
+
+/* ---- the wire: segments seen on loopback --------------------------------- */
+
+enum sc_tcp_flag { SC_FIN = 0x01, SC_SYN = 0x02, SC_RST = 0x04, SC_PSH = 0x08, SC_ACK = 0x10 };
+
+struct sc_segment {
+	int from_local;   /* sent by c.local (else by c.peer) */
+	unsigned flags;   /* SC_FIN | ... */
+	uint32_t seq;     /* relative: 0 is the first byte after the sender's SYN */
+	uint32_t len;     /* payload bytes */
+};
+
+struct sc_wire;
+/*
+ * Watch c's segments on the loopback interface (libpcap), from now on.
+ * skip() when capture is not built in, not permitted, or the family is
+ * AF_UNIX.  Closed with the family.
+ */
+struct sc_wire *wire_watch(const struct sc_conn *c);
+/* Wait (bounded) for a segment from that end carrying all of `flags`. */
+void wire_wait(struct sc_wire *w, int from_fd, unsigned flags);
+/* Segments seen so far from that end carrying all of `flags` (0: any). */
+unsigned wire_count(struct sc_wire *w, int from_fd, unsigned flags);
+/* Payload bytes seen so far from that end. */
+unsigned long wire_bytes(struct sc_wire *w, int from_fd);
+/* The first segment from that end carrying all of `flags`, or NULL. */
+const struct sc_segment *wire_find(struct sc_wire *w, int from_fd, unsigned flags);
+/* Nothing from that end for the quiet window. */
+void wire_check_quiet(struct sc_wire *w, int from_fd, const char *why);
+
+/* ---- calls that block ------------------------------------------------------- */
+/*
+ * A recv() made in another thread, for behaviours about waking a blocked
+ * call.  start_blocked_recv returns once the thread is inside recv() (and,
+ * where the platform can tell, asleep in it); blocked_call_result waits
+ * (bounded) for the call to return, and leaves its errno in errno.
+ */
+struct sc_blocked;
+struct sc_blocked *start_blocked_recv(int fd);
+long long blocked_call_result(struct sc_blocked *b);
+
+/* ---- other processes ---------------------------------------------------------- */
+/*
+ * A child process that holds this process's descriptors and does nothing
+ * until killed; skip() where there is no fork().  Returns an opaque id.
+ */
+long spawn_holder(void);
+/* Kill the holder with SIGKILL and wait (bounded) until it is gone. */
+void kill_holder(long holder);
+
 /* ---- the dispatch layer: ordinary names reach the owning stack ----------- */
 #include "stack.h"
 
@@ -150,6 +244,7 @@ size_t recv_pattern_until_eof(int fd, size_t *received);
 #define accept sc_accept
 #define connect sc_connect
 #define getsockname sc_getsockname
+#define getpeername sc_getpeername
 #define close sc_close
 #define shutdown sc_shutdown
 #define send sc_send

@@ -142,6 +142,8 @@ int sc_setsockopt(int fd, int level, int name, const void *val, socklen_t len) {
 int sc_getsockopt(int fd, int level, int name, void *val, socklen_t *len) { DISPATCH(fd, getsockopt(h_, level, name, val, len)); }
 int set_nonblocking(int fd, int on) { DISPATCH(fd, set_nonblocking(h_, on)); }
 long sc_unacked_bytes(int fd, int family) { DISPATCH(fd, unacked_bytes(h_, family)); }
+int sc_getpeername(int fd, struct sockaddr *addr, socklen_t *len) { DISPATCH(fd, getpeername(h_, addr, len)); }
+int sc_tcp_state_raw(int fd) { DISPATCH(fd, tcp_state(h_)); }
 
 int sc_accept(int fd, struct sockaddr *addr, socklen_t *len)
 {

@@ -46,6 +46,12 @@ struct sc_stack {
 	int (*poll)(struct pollfd *fds, unsigned nfds, int timeout_ms);
 	/* bytes sent on s that the peer has not acknowledged, or -1 if unobservable */
 	long (*unacked_bytes)(sc_handle s, int family);
+	int (*getpeername)(sc_handle s, struct sockaddr *addr, socklen_t *len);
+	/* s's TCP state as an enum sc_tcp_state, or -1 if unobservable */
+	int (*tcp_state)(sc_handle s);
+	/* the state the stack lists for the connection self<->other, SC_TCP_CLOSED
+	 * if none, -1 if the stack keeps no list we can read */
+	int (*listed_tcp_state)(const struct sockaddr *self, const struct sockaddr *other);
 };
 
 /* The kernel's sockets through this platform's API (BSD sockets or Winsock). */
@@ -65,6 +71,7 @@ int sc_listen(int fd, int backlog);
 int sc_accept(int fd, struct sockaddr *addr, socklen_t *len);
 int sc_connect(int fd, const struct sockaddr *addr, socklen_t len);
 int sc_getsockname(int fd, struct sockaddr *addr, socklen_t *len);
+int sc_getpeername(int fd, struct sockaddr *addr, socklen_t *len);
 int sc_close(int fd);
 int sc_shutdown(int fd, int how);
 ssize_t sc_send(int fd, const void *buf, size_t len, int flags);
@@ -76,5 +83,6 @@ int sc_dup(int fd);
 int sc_poll(struct pollfd *fds, unsigned nfds, int timeout_ms);
 int set_nonblocking(int fd, int on);
 long sc_unacked_bytes(int fd, int family);
+int sc_tcp_state_raw(int fd); /* stack op; tcp_state() in sockconf.h skips when -1 */
 
 #endif

@@ -3,7 +3,10 @@
  * Handles are file descriptors, usable by cases as they are.
  */
 #define SC_LIB_INTERNAL
-#include "stack.h"
+#include "sockconf.h"
+
+#include <stdio.h>
+#include <string.h>
 
 #include <fcntl.h>
 #include <sys/ioctl.h>
@@ -78,6 +81,71 @@ static long kernel_unacked_bytes(sc_handle s, int family)
 	return -1;
 }
 
+static int kernel_getpeername(sc_handle s, struct sockaddr *a, socklen_t *l) { return getpeername((int)s, a, l); }
+
+/* Our enum sc_tcp_state from the kernel's numbering (Linux include/net/tcp_states.h). */
+static int from_linux_state(int st)
+{
+	static const int map[] = {
+		[1] = SC_TCP_ESTABLISHED, [2] = SC_TCP_SYN_SENT,   [3] = SC_TCP_SYN_RECEIVED,
+		[4] = SC_TCP_FIN_WAIT1,   [5] = SC_TCP_FIN_WAIT2,  [6] = SC_TCP_TIME_WAIT,
+		[7] = SC_TCP_CLOSED,      [8] = SC_TCP_CLOSE_WAIT, [9] = SC_TCP_LAST_ACK,
+		[10] = SC_TCP_LISTEN,     [11] = SC_TCP_CLOSING,
+	};
+	return st > 0 && st < (int)(sizeof map / sizeof map[0]) ? map[st] : -1;
+}
+
+static int kernel_tcp_state(sc_handle s)
+{
+#if defined(__linux__)
+	struct tcp_info info;
+	socklen_t len = sizeof info;
+
+	if (getsockopt((int)s, IPPROTO_TCP, TCP_INFO, &info, &len) == 0)
+		return from_linux_state(info.tcpi_state);
+#endif
+	(void)s;
+	return -1;
+}
+
+/* "0100007F:1F90" as /proc/net/tcp prints 127.0.0.1:8080 (the address's raw words). */
+static void proc_net_address(const struct sockaddr *sa, char *out, size_t size)
+{
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
+		uint32_t w[4];
+		memcpy(w, &s6->sin6_addr, sizeof w);
+		snprintf(out, size, "%08X%08X%08X%08X:%04X", w[0], w[1], w[2], w[3], ntohs(s6->sin6_port));
+	} else {
+		const struct sockaddr_in *s4 = (const struct sockaddr_in *)sa;
+		snprintf(out, size, "%08X:%04X", (unsigned)s4->sin_addr.s_addr, ntohs(s4->sin_port));
+	}
+}
+
+static int kernel_listed_tcp_state(const struct sockaddr *self, const struct sockaddr *other)
+{
+	char want_self[64], want_other[64], line[512];
+	FILE *f = fopen(self->sa_family == AF_INET6 ? "/proc/net/tcp6" : "/proc/net/tcp", "r");
+	int state = SC_TCP_CLOSED;
+
+	if (!f)
+		return -1;
+	proc_net_address(self, want_self, sizeof want_self);
+	proc_net_address(other, want_other, sizeof want_other);
+	while (fgets(line, sizeof line, f)) {
+		char local[64], remote[64];
+		unsigned st;
+
+		if (sscanf(line, " %*d: %63s %63s %x", local, remote, &st) == 3 &&
+		    strcmp(local, want_self) == 0 && strcmp(remote, want_other) == 0) {
+			state = from_linux_state((int)st);
+			break;
+		}
+	}
+	fclose(f);
+	return state;
+}
+
 const struct sc_stack sc_kernel_stack = {
 	.name = "kernel",
 	.identity_fds = 1,
@@ -100,4 +168,7 @@ const struct sc_stack sc_kernel_stack = {
 	.set_nonblocking = kernel_set_nonblocking,
 	.poll = kernel_poll,
 	.unacked_bytes = kernel_unacked_bytes,
+	.getpeername = kernel_getpeername,
+	.tcp_state = kernel_tcp_state,
+	.listed_tcp_state = kernel_listed_tcp_state,
 };

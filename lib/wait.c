@@ -9,7 +9,34 @@
 #include "sockconf.h"
 #include "outcome.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+
+double now_ms(void)
+{
+	return sc_plat_now_ms();
+}
+
+int sc_quiet_ms(void)
+{
+	static int quiet;
+	const char *s;
+
+	if (quiet)
+		return quiet;
+	s = getenv("SOCKCONF_QUIET_MS");
+	quiet = s ? atoi(s) : 0;
+	if (quiet <= 0)
+		quiet = 20;
+	return quiet;
+}
+
+/* Announce a negative window, so the runner can count what they cost. */
+void sc_announce_quiet(const char *why)
+{
+	printf("# quiet: %d ms %s\n", sc_quiet_ms(), why);
+	fflush(stdout);
+}
 
 int sc_wait_bound_ms(void)
 {
@@ -103,5 +130,21 @@ void wait_peer_acked(int fd)
 		/* ACKs raise no poll event: re-read at 0, 1, 2, 4 .. 8 ms intervals */
 		poll_once(fd, 0, backoff_ms);
 		backoff_ms = backoff_ms ? (backoff_ms < 8 ? backoff_ms * 2 : 8) : 1;
+	}
+}
+
+void check_stays_unreadable(int fd, const char *why)
+{
+	double deadline = now_ms() + sc_quiet_ms();
+	double left;
+
+	sc_announce_quiet(why);
+	sc_current_step = why;
+	while ((left = deadline - now_ms()) > 0) {
+		short revents = poll_once(fd, POLLIN, (int)left + 1);
+
+		if (revents & (POLLIN | POLLERR | POLLHUP))
+			sc_fail(NULL, "the socket became readable (revents 0x%x) within the %d ms window: %s",
+				(unsigned)revents, sc_quiet_ms(), why);
 	}
 }

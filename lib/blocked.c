@@ -1,0 +1,70 @@
+/*
+ * blocked.c: a recv() that blocks in another thread, so that a case can
+ * show what wakes it.  The thread says when it is about to call; where the
+ * platform can tell, we also wait until it is asleep in the kernel, so the
+ * peer's action really meets a blocked call and not one about to start.
+ */
+#define SC_LIB_INTERNAL
+#include "sockconf.h"
+#include "outcome.h"
+
+#include <stdlib.h>
+
+struct sc_blocked {
+	int fd;
+	char buf[64];
+	struct sc_plat_event *entering, *returned;
+	volatile long thread;
+	volatile long long result;
+	volatile int err;
+};
+
+static void blocked_recv_thread(void *arg)
+{
+	struct sc_blocked *b = arg;
+
+	b->thread = sc_plat_thread_id();
+	sc_plat_event_set(b->entering);
+	b->result = sc_recv(b->fd, b->buf, sizeof b->buf, 0);
+	b->err = sc_plat_socket_errno();
+	sc_plat_event_set(b->returned);
+}
+
+struct sc_blocked *start_blocked_recv(int fd)
+{
+	struct sc_blocked *b = calloc(1, sizeof *b);
+	double deadline;
+	int asleep;
+
+	if (!b)
+		sc_fail(NULL, "out of memory");
+	b->fd = fd;
+	b->entering = sc_plat_event_new();
+	b->returned = sc_plat_event_new();
+	/* never freed: the thread may outlive a failed family, blocked forever */
+	if (!b->entering || !b->returned || sc_plat_thread_start(blocked_recv_thread, b) == -1)
+		sc_fail(NULL, "could not start a thread for the blocking recv()");
+	sc_current_step = "the thread to call recv()";
+	if (!sc_plat_event_wait(b->entering, sc_wait_bound_ms()))
+		sc_fail(NULL, "the recv() thread did not start within %d ms", sc_wait_bound_ms());
+	deadline = now_ms() + sc_wait_bound_ms();
+	sc_current_step = "recv() to block in the kernel";
+	while ((asleep = sc_plat_thread_sleeping(b->thread)) == 0) {
+		if (sc_plat_event_wait(b->returned, 1))
+			sc_fail(NULL, "recv() returned %lld at once: it did not block", b->result);
+		if (now_ms() > deadline)
+			sc_fail(NULL, "recv() did not block within %d ms", sc_wait_bound_ms());
+	}
+	if (asleep < 0)
+		note("blocked", "the platform cannot confirm that recv() was asleep in the kernel");
+	return b;
+}
+
+long long blocked_call_result(struct sc_blocked *b)
+{
+	sc_current_step = "the blocked recv() to return";
+	if (!sc_plat_event_wait(b->returned, sc_wait_bound_ms()))
+		sc_fail(NULL, "recv() still blocked %d ms later", sc_wait_bound_ms());
+	errno = b->err;
+	return b->result;
+}
