@@ -45,6 +45,11 @@ typedef SSIZE_T ssize_t;
 #ifndef MSG_NOSIGNAL
 #define MSG_NOSIGNAL 0 /* Windows: there is no SIGPIPE to suppress */
 #endif
+#ifdef POLLRDHUP
+#define SC_POLLRDHUP POLLRDHUP /* Linux: the peer shut down its sending side */
+#else
+#define SC_POLLRDHUP 0 /* no such event here: cases that need it skip */
+#endif
 #ifndef SIGPIPE
 #define SIGPIPE 13 /* a name for the signal Windows does not have */
 #endif
