@@ -55,7 +55,7 @@ RUNNER_OBJ := $(RUNNER_SRC:%.c=$(BUILD)/obj/%.o)
 CASES      := $(CASE_SRC:cases/%.c=$(BUILD)/cases/%$(EXE))
 SOCKCONF   := $(BUILD)/sockconf$(EXE)
 
-.PHONY: all run check bench unit e2e sanitize windows deps clean
+.PHONY: all run check bench unit e2e sanitize windows deps readme readme-check clean
 .SECONDARY:
 all: $(SOCKCONF) $(CASES)
 
@@ -90,7 +90,13 @@ UNIT_SRC := $(wildcard tests/unit/*.c)
 # lib without main(): what unit tests can link against
 LIB_UNIT_OBJ := $(filter-out %/case_main.o,$(LIB_OBJ))
 
-check: deps all unit e2e sanitize windows
+check: deps all unit e2e sanitize windows readme-check
+
+# README.md's table of behaviours comes from the cases (id, claim, sources)
+readme: all
+	sh tests/readme-table.sh $(SOCKCONF) $(BUILD)/cases
+readme-check: all
+	sh tests/readme-table.sh $(SOCKCONF) $(BUILD)/cases --check
 
 deps:
 	@sh tests/deps.sh

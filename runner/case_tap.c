@@ -130,6 +130,9 @@ int case_tap_parse(const char *text, size_t len, struct case_tap *out)
 		} else if (strncmp(line, "# cite: ", 8) == 0) {
 			if (out->ncites < MAX_CITES)
 				copy(out->cites[out->ncites++], sizeof out->cites[0], line + 8);
+		} else if (strncmp(line, "# quiet: ", 9) == 0) {
+			out->quiet_ms += (unsigned)strtoul(line + 9, NULL, 10);
+			out->nquiet++;
 		} else if (line[0] == '#') {
 			continue; /* a comment */
 		} else if (strncmp(line, "1..", 3) == 0) {

@@ -4,6 +4,7 @@
  * reported as unparseable output, with the line.
  *
  *   # id: ID / # claim: TEXT / # cite: TEXT <URL>   metadata
+ *   # quiet: N ms WHY                               a negative window the case waited out
  *   1..N                                            the plan (once)
  *   ok N - FAMILY [# SKIP reason] | not ok N - FAMILY
  *     ---  key: "value" ...  ...                    YAML after a point
@@ -40,6 +41,7 @@ struct case_tap {
 	unsigned planned;
 	struct point points[MAX_POINTS];
 	unsigned npoints;
+	unsigned quiet_ms, nquiet; /* negative windows: total time, count */
 	char error[512]; /* why the output does not parse; "" when it does */
 };
 

@@ -40,8 +40,53 @@ static int check_records_name_cases(const struct divergences *d, const struct ca
 
 /* ---- list ----------------------------------------------------------------- */
 
-static int list_cases(const struct catalog *cat, const char *scratch)
+/* Text inside a Markdown table cell: a | would end the cell. */
+static void put_cell_text(const char *s, size_t n)
 {
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '|')
+			putchar('\\');
+		putchar(s[i]);
+	}
+}
+
+/* "RFC 9293 §3.6: text <https://...>" as a Markdown link to the public original. */
+static void print_cite_link(const char *cite)
+{
+	const char *lt = strrchr(cite, '<');
+	size_t textlen = lt ? (size_t)(lt - cite) : strlen(cite);
+	const char *colon = memchr(cite, ':', textlen);
+
+	/* the title is what precedes the quote: "RFC 9293 §3.6" */
+	if (colon)
+		textlen = (size_t)(colon - cite);
+	while (textlen && cite[textlen - 1] == ' ')
+		textlen--;
+	printf("[");
+	put_cell_text(cite, textlen);
+	if (lt)
+		printf("](%.*s)", (int)strcspn(lt + 1, ">"), lt + 1);
+	else
+		printf("]");
+}
+
+static void print_markdown_row(const char *id, const struct case_tap *t)
+{
+	printf("| `%s` | ", id);
+	put_cell_text(t->claim, strlen(t->claim));
+	printf(" | ");
+	for (unsigned i = 0; i < t->ncites; i++) {
+		if (i)
+			printf("<br>");
+		print_cite_link(t->cites[i]);
+	}
+	printf(" |\n");
+}
+
+static int list_cases(const struct catalog *cat, const char *scratch, int markdown)
+{
+	if (markdown)
+		printf("| id | claim | sources |\n|---|---|---|\n");
 	for (size_t i = 0; i < cat->n; i++) {
 		const struct case_entry *e = &cat->cases[i];
 		char out[1200], err[1200], msg[256];
@@ -72,7 +117,10 @@ static int list_cases(const struct catalog *cat, const char *scratch)
 		}
 		text[len] = '\0';
 		case_tap_parse(text, len, &t); /* no plan: only the metadata is wanted */
-		printf("%-36s %s\n", e->id, t.claim[0] ? t.claim : "(no claim)");
+		if (markdown)
+			print_markdown_row(e->id, &t);
+		else
+			printf("%-36s %s\n", e->id, t.claim[0] ? t.claim : "(no claim)");
 	}
 	return EXIT_CONFORMS;
 }
@@ -175,7 +223,8 @@ static int run_cases(const struct options *o, struct catalog *cat, const struct 
 						cat->cases[i].id, round + 1, now, summaries[i]);
 			}
 			if (o->times)
-				fprintf(stdout, "# time %s %.2f ms\n", cat->cases[i].id, pr.results[i].ms);
+				fprintf(stdout, "# time %s %.2f ms, %u quiet windows %u ms\n", cat->cases[i].id,
+					pr.results[i].ms, pr.results[i].tap.nquiet, pr.results[i].tap.quiet_ms);
 		}
 	}
 
@@ -257,7 +306,7 @@ int main(int argc, char **argv)
 	if (plat_make_temp_dir(scratch, sizeof scratch) == -1)
 		return fatal("cannot create a scratch directory: %s", strerror(errno));
 	plat_catch_interrupts();
-	status = o.command == CMD_LIST ? list_cases(&cat, scratch) : run_cases(&o, &cat, &d, scratch);
+	status = o.command == CMD_LIST ? list_cases(&cat, scratch, o.markdown) : run_cases(&o, &cat, &d, scratch);
 	plat_remove_tree(scratch);
 	divergences_free(&d);
 	catalog_free(&cat);

@@ -24,6 +24,7 @@ void options_usage(FILE *out)
 	      "  --divergences DIR     recorded divergences (default: the source tree's)\n"
 	      "  --label LABEL         name the results file LABEL.tap\n"
 	      "  --times               print each case's wall time\n"
+	      "  --markdown            list: a Markdown table of id, claim and sources\n"
 	      "  -h, --help            this text\n"
 	      "\n"
 	      "exit status: 0 every case conforms or diverges as recorded, 1 a case does\n"
@@ -135,6 +136,8 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 			o->label = v;
 		} else if (strcmp(a, "--times") == 0) {
 			o->times = 1;
+		} else if (strcmp(a, "--markdown") == 0) {
+			o->markdown = 1;
 		} else if (a[0] == '-' && a[1] != '\0') {
 			snprintf(err, errsize, "unknown option %s", a);
 			return -1;

@@ -20,6 +20,7 @@ struct options {
 	const char *divergences_dir; /* NULL: <runner's dir>/../../cases/divergences */
 	const char *label;        /* NULL: made from OS, release and target */
 	int times;                /* print each case's wall time */
+	int markdown;             /* list: a Markdown table of id, claim, sources */
 	const char *filters[MAX_FILTERS];
 	size_t nfilters;
 };

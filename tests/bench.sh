@@ -27,7 +27,8 @@ echo 'per case (median ms):'
 for id in $(awk '{ print $3 }' "$out/times" | sort -u); do
 	printf '%s %s\n' "$(awk -v id="$id" '$3 == id { print $4 }' "$out/times" | median)" "$id"
 done | sort -rn | awk '{ printf "  %8.2f  %s\n", $1, $2 }'
-printf 'case median of medians: '
-for id in $(awk '{ print $3 }' "$out/times" | sort -u); do
+printf 'case median of medians: %s ms\n' "$(for id in $(awk '{ print $3 }' "$out/times" | sort -u); do
 	awk -v id="$id" '$3 == id { print $4 }' "$out/times" | median
-done | median
+done | median)"
+# "# time ID MS ms, N quiet windows Q ms" from the first round
+awk '$2 == "time" && $6 > 0 { n += $6; q += $9; c++ } END { printf "negative windows: %d in %d cases, %d ms in all\n", n, c, q }' "$out/run.1"
