@@ -55,7 +55,7 @@ RUNNER_OBJ := $(RUNNER_SRC:%.c=$(BUILD)/obj/%.o)
 CASES      := $(CASE_SRC:cases/%.c=$(BUILD)/cases/%$(EXE))
 SOCKCONF   := $(BUILD)/sockconf$(EXE)
 
-.PHONY: all run check bench unit e2e sanitize windows deps readme readme-check clean
+.PHONY: all run check bench unit e2e sanitize windows deps readme readme-check mutants clean
 .SECONDARY:
 all: $(SOCKCONF) $(CASES)
 
@@ -90,7 +90,7 @@ UNIT_SRC := $(wildcard tests/unit/*.c)
 # lib without main(): what unit tests can link against
 LIB_UNIT_OBJ := $(filter-out %/case_main.o,$(LIB_OBJ))
 
-check: deps all unit e2e sanitize windows readme-check
+check: deps all unit e2e sanitize windows readme-check mutants
 
 # README.md's table of behaviours comes from the cases (id, claim, sources)
 readme: all
@@ -122,6 +122,12 @@ windows:
 	@if command -v $(WINCC) >/dev/null 2>&1; then \
 	  $(MAKE) --no-print-directory CC=$(WINCC) all && echo "windows: built with $(WINCC)"; \
 	else echo "windows: not built: $(WINCC) is not installed (Debian: gcc-mingw-w64-x86-64)"; fi
+
+# Broken stacks (LD_PRELOAD, Linux/glibc): every case must fail under one
+$(BUILD)/mutants.so: tests/mutants/mutants.c
+	$(CC) $(WARN) -O1 -shared -fPIC -o $@ $< -ldl
+mutants: all $(BUILD)/mutants.so
+	/usr/bin/python3 tests/mutants/table.py $(SOCKCONF) $(BUILD)/cases $(BUILD)/mutants.so
 
 bench: all
 	sh tests/bench.sh $(SOCKCONF) $(BUILD)/cases

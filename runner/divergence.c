@@ -71,9 +71,14 @@ static int set_field(struct divergence *r, const char *key, char *value, const c
 {
 	if (!*value)
 		return problem(err, errsize, file, line, "'%s:' has no value", key);
+	if ((strcmp(key, "on") == 0 && r->on[0]) || (strcmp(key, "why") == 0 && r->why[0]) ||
+	    (strcmp(key, "got") == 0 && r->has_got) || (strcmp(key, "family") == 0 && r->families))
+		return problem(err, errsize, file, line, "a second '%s:' in one record", key);
 	if (strcmp(key, "on") == 0) {
 		snprintf(r->on, sizeof r->on, "%s", value);
 	} else if (strcmp(key, "family") == 0) {
+		if (!value[strspn(value, " ,")])
+			return problem(err, errsize, file, line, "'family:' names no family");
 		for (char *tok = strtok(value, " ,"); tok; tok = strtok(NULL, " ,")) {
 			unsigned bit = family_bit(tok);
 			if (!bit)

@@ -22,6 +22,9 @@ void make_label(char *out, size_t size, const char *os, const char *release, con
 	version[v] = '\0';
 	while (v && version[v - 1] == '.')
 		version[--v] = '\0';
+	for (char *p = los; *p; p++) /* a file name: "GNU/kFreeBSD" must not make a directory */
+		if (!isalnum((unsigned char)*p) && *p != '.')
+			*p = '_';
 	snprintf(out, size, "%s-%s-%s", los, v ? version : "unknown", target);
 }
 

@@ -25,10 +25,22 @@ static void write_record(FILE *out, int indent, const struct divergence *rec)
 	tap_yaml_pair(out, indent, "recorded", rec->where);
 }
 
+/* A value shown on a test line: one line, whatever the case printed. */
+static const char *one_line(const char *s, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	for (; *s && n + 1 < size; s++)
+		buf[n++] = (*s == '\n' || *s == '\r' || *s == '#') ? ' ' : *s;
+	buf[n] = '\0';
+	return buf;
+}
+
 static void report_family(FILE *out, unsigned k, const struct point *p, enum family_verdict fv,
 			  const struct divergence *rec)
 {
 	const char *got = point_diag(p, "got");
+	char line[256];
 
 	switch (fv) {
 	case FV_PASS:
@@ -45,7 +57,7 @@ static void report_family(FILE *out, unsigned k, const struct point *p, enum fam
 		return;
 	case FV_DIVERGES:
 		fprintf(out, "    not ok %u - %s # TODO diverges as recorded: got %s\n", k, p->family,
-			got ? got : "(see diagnostics)");
+			got ? one_line(got, line, sizeof line) : "(see diagnostics)");
 		break;
 	case FV_FAIL:
 	case FV_DIVERGES_OTHERWISE:

@@ -63,6 +63,10 @@ static void find_breakage(struct case_result *r, unsigned timeout_ms)
 			 r->entry->id, r->tap.id);
 		return;
 	}
+	if (r->tap.npoints == 0) {
+		snprintf(r->error, sizeof r->error, "the case reported no points: it tested nothing");
+		return;
+	}
 	for (unsigned i = 0; i < r->tap.npoints; i++)
 		failed += !r->tap.points[i].ok;
 	if (r->exit.code != (failed ? 1 : 0)) {

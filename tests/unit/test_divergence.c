@@ -222,7 +222,8 @@ static void test_bad_id_is_an_error(void)
 			"case id");
 	ASSERT_REJECTED("a.b\n on: *\n why: w\n source: s\nrst/x\n", "linux.txt:5:", "rst/x");
 	/* a key written without its indentation is no id either */
-	ASSERT_REJECTED("a.b\non: linux-*\n", "linux.txt:2:", "case id");
+	ASSERT_REJECTED("a.b\n on: *\n why: w\n source: s\nfamily: inet\n", "linux.txt:5:",
+			"case id");
 }
 
 static void test_line_too_long_is_an_error(void)

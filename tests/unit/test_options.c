@@ -92,6 +92,8 @@ static void test_timeout_in_seconds_becomes_milliseconds(void)
 	ASSERT_INT_EQ(o.timeout_ms, 2000);
 	ASSERT_INT_EQ(PARSE("--timeout", "0.001", "run"), 0);
 	ASSERT_INT_EQ(o.timeout_ms, 1);
+	ASSERT_INT_EQ(PARSE("--timeout", "1.005", "run"), 0); /* 1004.999... in binary: rounded */
+	ASSERT_INT_EQ(o.timeout_ms, 1005);
 }
 
 static void test_repeat_count(void)

@@ -62,19 +62,49 @@ static int has_line(const char *line)
 	return 0;
 }
 
-#define ASSERT_LINE(line)                                                                 \
-	do {                                                                              \
-		int found_ = has_line(line);                                              \
-		CU_assertImplementation(found_ ? CU_TRUE : CU_FALSE, __LINE__,            \
-					"report has the line: " line, __FILE__, "", CU_FALSE); \
-		if (!found_)                                                              \
-			fprintf(stderr, "\n--- report was:\n%s---\n", text ? text : "");  \
-	} while (0)
+static void assert_line(int want, const char *line, unsigned lineno)
+{
+	char msg[600];
+	int found = has_line(line);
+
+	snprintf(msg, sizeof msg, "report %s the line: %.500s", want ? "has" : "does not have", line);
+	CU_assertImplementation(found == want ? CU_TRUE : CU_FALSE, lineno, msg, __FILE__, "",
+				CU_FALSE);
+	if (found != want)
+		fprintf(stderr, "\n--- report was:\n%s---\n", text ? text : "");
+}
+#define ASSERT_LINE(line) assert_line(1, (line), __LINE__)
+#define ASSERT_NO_LINE(line) assert_line(0, (line), __LINE__)
+
+/*
+ * Every line of the run's TAP is a point, a comment, or indented (a subtest
+ * or YAML): nothing a case printed may start a line of its own.
+ */
+static void assert_tap_lines(unsigned line)
+{
+	const char *p = text;
+	int ok = p != NULL;
+
+	while (ok && *p) {
+		const char *eol = strchr(p, '\n');
+
+		ok = eol && (strncmp(p, "  ", 2) == 0 || strncmp(p, "# ", 2) == 0 ||
+			     strncmp(p, "ok ", 3) == 0 || strncmp(p, "not ok ", 7) == 0);
+		p = eol ? eol + 1 : p;
+	}
+	CU_assertImplementation(ok ? CU_TRUE : CU_FALSE, line,
+				"every line of the report is a point, a comment or indented", __FILE__,
+				"", CU_FALSE);
+	if (!ok)
+		fprintf(stderr, "\n--- report was:\n%s---\n", text ? text : "");
+}
+#define ASSERT_TAP_LINES() assert_tap_lines(__LINE__)
 
 static void test_todo_family_line_says_what_it_got(void)
 {
 	report_of(record_inet_got_5, HEAD FAILED(1, "inet", "5") "ok 2 - inet6\nok 3 - unix\n", 1);
 	ASSERT_INT_EQ(r.verdict, CV_TODO);
+	ASSERT_TAP_LINES();
 	ASSERT_LINE("# Subtest: " CASE_ID);
 	ASSERT_LINE("    1..3");
 	ASSERT_LINE("    not ok 1 - inet # TODO diverges as recorded: got 5");
@@ -122,6 +152,7 @@ static void test_no_longer_diverging_case_is_ok_with_todo(void)
 {
 	report_of(record_inet_got_5, HEAD "ok 1 - inet\nok 2 - inet6\nok 3 - unix\n", 0);
 	ASSERT_INT_EQ(r.verdict, CV_TODO_PASSED);
+	ASSERT_TAP_LINES();
 	ASSERT_LINE("    ok 1 - inet # TODO recorded divergence no longer diverges");
 	ASSERT_LINE("      divergence: \"Linux keeps it\"");
 	ASSERT_LINE("ok 1 - " CASE_ID " # TODO recorded divergence no longer diverges");
@@ -131,6 +162,7 @@ static void test_diverging_otherwise_fails_and_says_what_was_recorded(void)
 {
 	report_of(record_inet_got_5, HEAD FAILED(1, "inet", "7") "ok 2 - inet6\nok 3 - unix\n", 1);
 	ASSERT_INT_EQ(r.verdict, CV_FAIL);
+	ASSERT_TAP_LINES();
 	ASSERT_LINE("    not ok 1 - inet");
 	ASSERT_LINE("      got: \"7\"");
 	ASSERT_LINE("      verdict: \"diverges, but not as recorded: the record says got 5\"");
@@ -142,9 +174,10 @@ static void test_passing_case_is_one_ok_line_without_yaml(void)
 {
 	report_of("", HEAD "ok 1 - inet\nok 2 - inet6\nok 3 - unix\n", 0);
 	ASSERT_INT_EQ(r.verdict, CV_PASS);
+	ASSERT_TAP_LINES();
 	ASSERT_LINE("ok 1 - " CASE_ID);
 	ASSERT_NOT_CONTAINS(text, "  ---");
-	ASSERT_NOT_CONTAINS(text, "#  TODO");
+	ASSERT_NOT_CONTAINS(text, "TODO");
 }
 
 static void test_crashed_case_reports_message_and_signal(void)
@@ -167,6 +200,7 @@ static void test_crashed_case_reports_message_and_signal(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
 	report_case(f, 4, &r);
 	fclose(f);
+	ASSERT_TAP_LINES();
 	ASSERT_LINE("not ok 4 - " CASE_ID);
 	ASSERT_CONTAINS(text, "  message: \"crashed: killed by SIGSEGV (11)");
 	ASSERT_LINE("  signal: \"SIGSEGV (11)\"");
@@ -174,6 +208,17 @@ static void test_crashed_case_reports_message_and_signal(void)
 	ASSERT_NOT_CONTAINS(text, "  exit:");
 	/* what it printed before the crash is shown as printed */
 	ASSERT_LINE("    ok 1 - inet");
+}
+
+/* A value the case printed ends up in a TODO line: it must not break the stream. */
+static void test_todo_line_with_multiline_got_stays_one_line(void)
+{
+	report_of("shutrd.data_dropped\n  on: linux-*\n  why: w\n  source: s\n",
+		  HEAD FAILED(1, "inet", "5\\nnot ok 99 - injected") "ok 2 - inet6\nok 3 - unix\n", 1);
+	ASSERT_INT_EQ(r.verdict, CV_TODO);
+	ASSERT_STR_EQ(point_diag(&r.tap.points[0], "got"), "5\nnot ok 99 - injected");
+	ASSERT_TAP_LINES();
+	ASSERT_NO_LINE("not ok 99 - injected");
 }
 
 static int cleanup(void)
@@ -193,6 +238,7 @@ static const struct unit_test tests[] = {
 	UNIT_TEST(test_diverging_otherwise_fails_and_says_what_was_recorded),
 	UNIT_TEST(test_passing_case_is_one_ok_line_without_yaml),
 	UNIT_TEST(test_crashed_case_reports_message_and_signal),
+	UNIT_TEST(test_todo_line_with_multiline_got_stays_one_line),
 };
 
 void register_report_tests(void)

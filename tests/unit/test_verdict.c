@@ -71,6 +71,15 @@ static void test_all_points_skipped_is_skip(void)
 	ASSERT_INT_EQ(r.fv[0], FV_SKIP);
 }
 
+/* "1..0" asserts nothing: whatever it is, it is no evidence of conformance. */
+static void test_case_with_no_points_does_not_pass(void)
+{
+	records("");
+	result("# id: " CASE_ID "\n1..0\n", 0);
+	apply();
+	CU_ASSERT(r.verdict != CV_PASS);
+}
+
 static void test_failed_family_without_record_is_fail(void)
 {
 	records("");
@@ -272,6 +281,7 @@ static int cleanup(void)
 static const struct unit_test tests[] = {
 	UNIT_TEST(test_all_points_ok_is_pass),
 	UNIT_TEST(test_all_points_skipped_is_skip),
+	UNIT_TEST(test_case_with_no_points_does_not_pass),
 	UNIT_TEST(test_failed_family_without_record_is_fail),
 	UNIT_TEST(test_failed_family_with_matching_record_is_todo),
 	UNIT_TEST(test_record_for_another_label_does_not_apply),

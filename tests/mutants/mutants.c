@@ -1,0 +1,303 @@
+/*
+ * mutants.c: broken stacks, to prove that every case can fail.
+ *
+ * Loaded with LD_PRELOAD (Linux, glibc), this library wraps the socket
+ * calls a case makes and, when SOCKCONF_MUTANT names one of the mutants
+ * below, breaks exactly one documented behaviour.  Without
+ * SOCKCONF_MUTANT it changes nothing.  Only sockets are touched: the
+ * runner, which is preloaded too, closes and writes files unharmed.
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+struct mutant {
+	const char *name;
+	const char *breaks;
+};
+
+/* The catalogue of broken behaviours (SOCKCONF_MUTANT=list prints it). */
+static const struct mutant mutants[] = {
+	{"shutwr_no_fin", "shutdown(SHUT_WR) sends no FIN (SHUT_RDWR acts as SHUT_RD)"},
+	{"shutwr_is_rdwr", "shutdown(SHUT_WR) also shuts down receiving"},
+	{"linger0_graceful", "SO_LINGER {1,0} is ignored: close() stays graceful"},
+	{"linger_no_wait", "SO_LINGER {1,N} is ignored: close() never lingers"},
+	{"close_unread_fin", "close() with unread data drains it first: FIN instead of RST"},
+	{"close_always_rst", "every close() is abortive (RST), as if SO_LINGER {1,0}"},
+	{"close_shuts_down", "close() of one descriptor of a socket shuts the connection down"},
+	{"close_keeps_handle", "close() returns 0 but the descriptor stays usable"},
+	{"eof_as_error", "recv() returns -1 ENOTCONN instead of 0 at end of stream"},
+	{"reset_as_eof", "recv() returns 0 instead of -1 ECONNRESET (as Wine 8.0 does)"},
+	{"send_ignores_shutwr", "send()/write() after SHUT_WR succeed silently"},
+	{"no_sigpipe", "SIGPIPE is never raised (MSG_NOSIGNAL forced)"},
+	{"sigpipe_always", "MSG_NOSIGNAL is ignored: SIGPIPE is raised anyway"},
+	{"epipe_as_econnreset", "EPIPE from send()/write() is reported as ECONNRESET"},
+	{"shutrd_noop", "shutdown(SHUT_RD) does nothing"},
+	{"shutrd_drops", "after SHUT_RD, data already queued or arriving is discarded"},
+	{"shutrd_resets", "shutdown(SHUT_RD) resets the connection"},
+	{"shutdown_errors_hidden", "shutdown() never fails: its errors are swallowed"},
+	{"shutwr_twice_fails", "a second SHUT_WR fails with ENOTCONN"},
+	{"so_error_hidden", "getsockopt(SO_ERROR) always reports 0"},
+	{"linger_reads_off", "getsockopt(SO_LINGER) always reports {0,0}"},
+	{"poll_no_hup", "poll() never reports POLLHUP, POLLERR or POLLRDHUP"},
+	{"rst_flushes_data", "after an RST, data received before it is discarded"},
+	{"death_resets", "a process's death resets its connections (linger 0 before every fork)"},
+};
+
+static const char *active;
+
+static int is(const char *name)
+{
+	if (!active)
+		active = getenv("SOCKCONF_MUTANT") ? getenv("SOCKCONF_MUTANT") : "";
+	return strcmp(active, name) == 0;
+}
+
+#define REAL(name, ret, ...)                                             \
+	static ret (*real_##name)(__VA_ARGS__);                          \
+	static ret (*get_##name(void))(__VA_ARGS__)                      \
+	{                                                                \
+		if (!real_##name)                                        \
+			real_##name = (ret(*)(__VA_ARGS__))dlsym(RTLD_NEXT, #name); \
+		return real_##name;                                      \
+	}
+
+REAL(shutdown, int, int, int)
+REAL(close, int, int)
+REAL(recv, ssize_t, int, void *, size_t, int)
+REAL(send, ssize_t, int, const void *, size_t, int)
+REAL(write, ssize_t, int, const void *, size_t)
+REAL(setsockopt, int, int, int, int, const void *, socklen_t)
+REAL(getsockopt, int, int, int, int, void *, socklen_t *)
+REAL(poll, int, struct pollfd *, nfds_t, int)
+REAL(fork, pid_t, void)
+REAL(connect, int, int, const struct sockaddr *, socklen_t)
+
+#define MAX_FD 4096
+static unsigned char shut_wr[MAX_FD], shut_rd[MAX_FD];
+
+static int is_socket(int fd)
+{
+	int type;
+	socklen_t len = sizeof type;
+
+	return fd >= 0 && get_getsockopt()(fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0;
+}
+
+static int is_tcp(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+
+	return is_socket(fd) && getsockname(fd, (struct sockaddr *)&ss, &len) == 0 &&
+	       (ss.ss_family == AF_INET || ss.ss_family == AF_INET6);
+}
+
+static void forget(int fd)
+{
+	if (fd >= 0 && fd < MAX_FD)
+		shut_wr[fd] = shut_rd[fd] = 0;
+}
+
+static void drain(int fd)
+{
+	char buf[4096];
+
+	while (get_recv()(fd, buf, sizeof buf, MSG_DONTWAIT) > 0)
+		;
+}
+
+static void set_linger0(int fd)
+{
+	struct linger abortive = {1, 0};
+
+	get_setsockopt()(fd, SOL_SOCKET, SO_LINGER, &abortive, sizeof abortive);
+}
+
+int shutdown(int fd, int how)
+{
+	int ret;
+
+	if (!is_socket(fd))
+		return get_shutdown()(fd, how);
+	if (is("shutdown_errors_hidden")) {
+		get_shutdown()(fd, how);
+		return 0;
+	}
+	if (is("shutwr_twice_fails") && how == SHUT_WR && fd < MAX_FD && shut_wr[fd]) {
+		errno = ENOTCONN;
+		return -1;
+	}
+	if (fd < MAX_FD && (how == SHUT_WR || how == SHUT_RDWR))
+		shut_wr[fd] = 1;
+	if (fd < MAX_FD && (how == SHUT_RD || how == SHUT_RDWR))
+		shut_rd[fd] = 1;
+	if (is("shutwr_no_fin") && how != SHUT_RD)
+		return how == SHUT_RDWR ? get_shutdown()(fd, SHUT_RD) : 0;
+	if (is("shutwr_is_rdwr") && how == SHUT_WR)
+		how = SHUT_RDWR;
+	if (is("shutrd_noop") && how != SHUT_WR)
+		return how == SHUT_RDWR ? get_shutdown()(fd, SHUT_WR) : 0;
+	ret = get_shutdown()(fd, how);
+	if (ret == 0 && is("shutrd_drops") && how != SHUT_WR)
+		drain(fd);
+	if (ret == 0 && is("shutrd_resets") && how != SHUT_WR && is_tcp(fd)) {
+		struct sockaddr unspec = {.sa_family = AF_UNSPEC};
+		get_connect()(fd, &unspec, sizeof unspec); /* Linux: tcp_disconnect() sends an RST */
+	}
+	return ret;
+}
+
+int close(int fd)
+{
+	if (!is_socket(fd))
+		return get_close()(fd);
+	forget(fd);
+	if (is("close_unread_fin"))
+		drain(fd);
+	if (is("close_always_rst") && is_tcp(fd))
+		set_linger0(fd);
+	if (is("close_shuts_down"))
+		get_shutdown()(fd, SHUT_RDWR);
+	if (is("close_keeps_handle"))
+		return 0;
+	return get_close()(fd);
+}
+
+ssize_t recv(int fd, void *buf, size_t len, int flags)
+{
+	ssize_t n;
+
+	if (is("shutrd_drops") && fd >= 0 && fd < MAX_FD && shut_rd[fd]) {
+		drain(fd);
+		return 0;
+	}
+	if (is("rst_flushes_data")) {
+		struct pollfd p = {.fd = fd, .events = 0, .revents = 0};
+		if (get_poll()(&p, 1, 0) == 1 && (p.revents & POLLERR)) {
+			int err = 0;
+			socklen_t elen = sizeof err;
+			get_getsockopt()(fd, SOL_SOCKET, SO_ERROR, &err, &elen);
+			errno = err ? err : ECONNRESET;
+			return -1;
+		}
+	}
+	n = get_recv()(fd, buf, len, flags);
+	if (n == 0 && len > 0 && is("eof_as_error")) {
+		errno = ENOTCONN;
+		return -1;
+	}
+	if (n == -1 && errno == ECONNRESET && is("reset_as_eof"))
+		return 0;
+	return n;
+}
+
+static ssize_t mutated_send(int fd, const void *buf, size_t len, int flags, int is_write)
+{
+	ssize_t n;
+
+	if (is("send_ignores_shutwr") && fd >= 0 && fd < MAX_FD && shut_wr[fd])
+		return (ssize_t)len;
+	if (is("no_sigpipe"))
+		flags |= MSG_NOSIGNAL, is_write = 0;
+	if (is("sigpipe_always"))
+		flags &= ~MSG_NOSIGNAL;
+	n = is_write ? get_write()(fd, buf, len) : get_send()(fd, buf, len, flags);
+	if (n == -1 && errno == EPIPE && is("epipe_as_econnreset"))
+		errno = ECONNRESET;
+	return n;
+}
+
+ssize_t send(int fd, const void *buf, size_t len, int flags)
+{
+	return mutated_send(fd, buf, len, flags, 0);
+}
+
+ssize_t write(int fd, const void *buf, size_t len)
+{
+	if (!is_socket(fd))
+		return get_write()(fd, buf, len);
+	return mutated_send(fd, buf, len, 0, 1);
+}
+
+int setsockopt(int fd, int level, int name, const void *val, socklen_t len)
+{
+	if (level == SOL_SOCKET && name == SO_LINGER && len >= sizeof(struct linger)) {
+		const struct linger *l = val;
+		static const struct linger off = {0, 0};
+
+		if (is("linger0_graceful") && l->l_onoff && l->l_linger == 0)
+			return 0;
+		if (is("linger_no_wait") && l->l_onoff && l->l_linger > 0)
+			return get_setsockopt()(fd, level, name, &off, sizeof off);
+	}
+	return get_setsockopt()(fd, level, name, val, len);
+}
+
+int getsockopt(int fd, int level, int name, void *val, socklen_t *len)
+{
+	int ret = get_getsockopt()(fd, level, name, val, len);
+
+	if (ret == 0 && level == SOL_SOCKET && name == SO_ERROR && is("so_error_hidden"))
+		*(int *)val = 0;
+	if (ret == 0 && level == SOL_SOCKET && name == SO_LINGER && is("linger_reads_off"))
+		memset(val, 0, *len);
+	return ret;
+}
+
+int poll(struct pollfd *fds, nfds_t n, int timeout)
+{
+	int ret = get_poll()(fds, n, timeout);
+
+	if (ret > 0 && is("poll_no_hup")) {
+		ret = 0;
+		for (nfds_t i = 0; i < n; i++) {
+			fds[i].revents &= (short)~(POLLHUP | POLLERR | POLLRDHUP);
+			ret += fds[i].revents != 0;
+		}
+	}
+	return ret;
+}
+
+/* Socket options belong to the socket, which parent and child share: set
+ * before the fork, so the child's death (its last close) resets. */
+pid_t fork(void)
+{
+	if (is("death_resets"))
+		for (int fd = 0; fd < 1024; fd++)
+			if (is_tcp(fd))
+				set_linger0(fd);
+	return get_fork()();
+}
+
+/*
+ * At load: SOCKCONF_MUTANT=list prints the catalogue and exits; an unknown
+ * name is an error, not a silent real stack.
+ */
+__attribute__((constructor)) static void check_mutant_name(void)
+{
+	const char *name = getenv("SOCKCONF_MUTANT");
+	size_t n = sizeof mutants / sizeof mutants[0];
+
+	if (!name || !*name)
+		return;
+	if (strcmp(name, "list") == 0) {
+		for (size_t i = 0; i < n; i++) {
+			const char *line[] = {mutants[i].name, "\t", mutants[i].breaks, "\n"};
+			for (size_t k = 0; k < 4; k++)
+				get_write()(STDOUT_FILENO, line[k], strlen(line[k]));
+		}
+		_exit(0);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(name, mutants[i].name) == 0)
+			return;
+	get_write()(STDERR_FILENO, "mutants: unknown SOCKCONF_MUTANT\n", 33);
+	_exit(2);
+}
