@@ -15,9 +15,9 @@ endif
 TRIPLE  := $(shell $(CC) -dumpmachine 2>/dev/null || echo unknown)
 BUILD   ?= build/$(TRIPLE)
 CFLAGS  ?= -O2 -g
-WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+WARN_BASE := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 # Diagnostics are cut to fixed buffers on purpose: GCC's guess that they may be is no error.
-WARN    += $(shell $(CC) -Werror -Wno-format-truncation -E -x c /dev/null >/dev/null 2>&1 && echo -Wno-format-truncation)
+WARN    := $(WARN_BASE) $(shell $(CC) -Werror -Wno-format-truncation -E -x c /dev/null >/dev/null 2>&1 && echo -Wno-format-truncation)
 CPPFLAGS += -Ilib -Irunner
 
 ifneq (,$(findstring mingw,$(TRIPLE)))
@@ -55,7 +55,7 @@ RUNNER_OBJ := $(RUNNER_SRC:%.c=$(BUILD)/obj/%.o)
 CASES      := $(CASE_SRC:cases/%.c=$(BUILD)/cases/%$(EXE))
 SOCKCONF   := $(BUILD)/sockconf$(EXE)
 
-.PHONY: all run check bench unit e2e sanitize windows deps readme readme-check mutants clean
+.PHONY: all run check bench unit e2e sanitize windows deps readme readme-check mutants fuzz fuzz-smoke clean
 .SECONDARY:
 all: $(SOCKCONF) $(CASES)
 
@@ -90,7 +90,7 @@ UNIT_SRC := $(wildcard tests/unit/*.c)
 # lib without main(): what unit tests can link against
 LIB_UNIT_OBJ := $(filter-out %/case_main.o,$(LIB_OBJ))
 
-check: deps all unit e2e sanitize windows readme-check mutants
+check: deps all unit e2e sanitize windows readme-check mutants fuzz-smoke
 
 # README.md's table of behaviours comes from the cases (id, claim, sources)
 readme: all
@@ -128,6 +128,28 @@ $(BUILD)/mutants.so: tests/mutants/mutants.c
 	$(CC) $(WARN) -O1 -shared -fPIC -o $@ $< -ldl
 mutants: all $(BUILD)/mutants.so
 	/usr/bin/python3 tests/mutants/table.py $(SOCKCONF) $(BUILD)/cases $(BUILD)/mutants.so
+
+# libFuzzer on the two parsers of untrusted text (clang); FUZZ_SECONDS each
+FUZZ_SECONDS ?= 60
+FUZZ_CC      ?= clang
+FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined
+FUZZ_DIR     := build/fuzz
+FUZZ_RUNNER  := runner/case_tap.c runner/divergence.c runner/catalog.c runner/platform_posix.c lib/tap.c
+$(FUZZ_DIR)/%: tests/fuzz/%.c $(FUZZ_RUNNER) $(wildcard runner/*.h lib/*.h)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(WARN_BASE) $(CPPFLAGS) -D_DEFAULT_SOURCE -D_GNU_SOURCE $(FUZZ_FLAGS) -o $@ $< $(FUZZ_RUNNER)
+fuzz: $(FUZZ_DIR)/fuzz_case_tap $(FUZZ_DIR)/fuzz_divergences
+	@for t in fuzz_case_tap fuzz_divergences; do \
+	  mkdir -p $(FUZZ_DIR)/corpus-$$t; \
+	  $(FUZZ_DIR)/$$t -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=1 \
+	    -artifact_prefix=$(FUZZ_DIR)/ $(FUZZ_DIR)/corpus-$$t tests/fuzz/seeds-$$t >$(FUZZ_DIR)/$$t.log 2>&1; \
+	  rc=$$?; echo "$$t: $$(grep -o 'Done [0-9]* runs in [0-9]* second(s)' $(FUZZ_DIR)/$$t.log)"; \
+	  if [ $$rc != 0 ]; then tail -30 $(FUZZ_DIR)/$$t.log; exit 1; fi; \
+	done
+# the smoke run in make check
+fuzz-smoke:
+	@if command -v $(FUZZ_CC) >/dev/null 2>&1; then $(MAKE) --no-print-directory fuzz FUZZ_SECONDS=5; \
+	else echo "fuzz: not run: $(FUZZ_CC) is not installed (Debian: clang)"; fi
 
 bench: all
 	sh tests/bench.sh $(SOCKCONF) $(BUILD)/cases
