@@ -323,5 +323,15 @@ def kill_if_running(pid):
             pass
 
 
+@pytest.fixture
+def pidfiles_to_clean():
+    """A list of pid files; at teardown, whatever the test found, any process
+    they name that still runs is killed (after the test's own checks)."""
+    files = []
+    yield files
+    for f in files:
+        kill_if_running(read_pid(f))
+
+
 def sh_quote(s):
     return shlex.quote(str(s))

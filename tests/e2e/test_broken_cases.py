@@ -6,8 +6,7 @@ import subprocess
 
 import pytest
 
-from conftest import (case_text, kill_if_running, parse_run, process_gone, read_pid, sh_quote,
-                      wait_for)
+from conftest import case_text, parse_run, process_gone, read_pid, sh_quote, wait_for
 
 GOOD_BEFORE, GOOD_AFTER = "a.good", "z.good"  # sorted around every broken case
 
@@ -58,6 +57,10 @@ def make_status_mismatch(fc, cid, tmp):
     fc.add(cid, status=1)  # every point ok, but exit 1
 
 
+def make_flood(fc, cid, tmp):
+    fc.add(cid, header(cid), after="head -c 1100000 /dev/zero | tr '\\000' x")
+
+
 def make_not_executable(fc, cid, tmp):
     fc.add(cid, mode=0o644)
 
@@ -74,6 +77,7 @@ BROKEN = {
     "garbage": (make_garbage,
                 lambda d: 'unparseable output: line 1: unparseable output: "hello, "world""'),
     "nul_bytes": (make_nul_bytes, lambda d: "unparseable output: output contains NUL bytes"),
+    "flood": (make_flood, lambda d: "printed more output than the runner keeps"),
     "no_plan": (make_no_plan, lambda d: "unparseable output: no plan (1..N): the case printed "
                                         "3 points and no plan"),
     "too_few_points": (make_too_few_points,
@@ -97,24 +101,27 @@ def assert_good(cases, cid, n):
     assert cases[cid].subtest == ["1..3", "ok 1 - inet", "ok 2 - inet6", "ok 3 - unix"]
 
 
-def run_with_broken(sockconf, fake_cases, empty_divergences, tmp_path, kinds, jobs, *more):
-    fc = fake_cases()
-    fc.add(GOOD_BEFORE)
-    fc.add(GOOD_AFTER)
-    for kind in kinds:
-        BROKEN[kind][0](fc, f"b.{kind}", tmp_path)
-    try:
+@pytest.fixture
+def run_with_broken(sockconf, fake_cases, empty_divergences, tmp_path, pidfiles_to_clean):
+    """run_with_broken(kinds, jobs, *more options) -> (FakeCases, Run): the
+    broken cases of those kinds between two good ones."""
+    def run(kinds, jobs, *more):
+        fc = fake_cases()
+        fc.add(GOOD_BEFORE)
+        fc.add(GOOD_AFTER)
+        for kind in kinds:
+            BROKEN[kind][0](fc, f"b.{kind}", tmp_path)
+        pidfiles_to_clean.append(tmp_path / "hang.pid")
         r = sockconf("run", *(more or ["--no-out"]), "-j", jobs, "--timeout", "0.5",
                      "--cases", fc.dir, "--divergences", empty_divergences)
-    finally:
-        kill_if_running(read_pid(tmp_path / "hang.pid"))
-    return fc, r
+        return fc, r
+
+    return run
 
 
 @pytest.mark.parametrize("kind", sorted(BROKEN))
-def test_broken_case_is_not_ok_with_reason_and_the_run_goes_on(
-        kind, sockconf, fake_cases, empty_divergences, tmp_path):
-    fc, r = run_with_broken(sockconf, fake_cases, empty_divergences, tmp_path, [kind], 1)
+def test_broken_case_is_not_ok_with_reason_and_the_run_goes_on(kind, run_with_broken):
+    fc, r = run_with_broken([kind], 1)
     assert r.status == 1, r
     head, plan, cases, tail = parse_run(r.out)
     cid = f"b.{kind}"
@@ -128,8 +135,8 @@ def test_broken_case_is_not_ok_with_reason_and_the_run_goes_on(
                     "diverge, 0 skipped, 1 do not conform"], r
 
 
-def test_crash_reports_signal_and_stderr(sockconf, fake_cases, empty_divergences, tmp_path):
-    fc, r = run_with_broken(sockconf, fake_cases, empty_divergences, tmp_path, ["crash"], 2)
+def test_crash_reports_signal_and_stderr(run_with_broken):
+    fc, r = run_with_broken(["crash"], 2)
     assert r.status == 1, r
     rep = parse_run(r.out)[2]["b.crash"]
     assert rep.yaml["signal"] == "SIGSEGV (11)", r
@@ -139,8 +146,8 @@ def test_crash_reports_signal_and_stderr(sockconf, fake_cases, empty_divergences
     assert rep.subtest == ["1..1", "ok 1 - inet"], r
 
 
-def test_hang_is_killed_at_the_timeout(sockconf, fake_cases, empty_divergences, tmp_path):
-    fc, r = run_with_broken(sockconf, fake_cases, empty_divergences, tmp_path, ["hang"], 2)
+def test_hang_is_killed_at_the_timeout(run_with_broken, tmp_path):
+    fc, r = run_with_broken(["hang"], 2)
     assert r.status == 1, r
     assert r.seconds < 3.0, f"a 0.5 s timeout took {r.seconds:.2f} s"
     rep = parse_run(r.out)[2]["b.hang"]
@@ -153,10 +160,9 @@ def test_hang_is_killed_at_the_timeout(sockconf, fake_cases, empty_divergences, 
     assert wait_for(lambda: process_gone(pid), 5.0), f"the hanging case {pid} still runs"
 
 
-def test_every_kind_of_broken_case_in_one_parallel_run(sockconf, fake_cases, empty_divergences,
-                                                       tmp_path):
+def test_every_kind_of_broken_case_in_one_parallel_run(run_with_broken, tmp_path):
     out_dir = tmp_path / "results"
-    fc, r = run_with_broken(sockconf, fake_cases, empty_divergences, tmp_path, sorted(BROKEN), 4,
+    fc, r = run_with_broken(sorted(BROKEN), 4,
                             "--out", out_dir, "--label", "broken")
     assert r.status == 1, r
     assert r.seconds < 3.0, r
@@ -198,18 +204,15 @@ def test_failing_case_is_not_ok_with_its_diagnostics(sockconf, fake_cases, empty
     assert rep.yaml["claim"] == "a fake claim" and rep.yaml["exit"] == "1", r
 
 
-def test_child_left_behind_by_a_case_is_killed(sockconf, fake_cases, empty_divergences, tmp_path):
+def test_child_left_behind_by_a_case_is_killed(sockconf, fake_cases, empty_divergences, tmp_path,
+                                               pidfiles_to_clean):
     fc = fake_cases()
     pidfile = tmp_path / "child.pid"
+    pidfiles_to_clean.append(pidfile)
     fc.add("a.forks", before=f"sleep 1000 &\necho $! > {sh_quote(pidfile)}")
-    child = None
-    try:
-        r = sockconf("run", "--no-out", "--cases", fc.dir, "--divergences", empty_divergences)
-        child = read_pid(pidfile)
-        assert r.status == 0, r
-        assert parse_run(r.out)[2]["a.forks"].line == "ok 1 - a.forks", r
-        assert child, "the case did not start its child"
-        assert wait_for(lambda: process_gone(child), 5.0), \
-            f"the case's child {child} outlived the run"
-    finally:
-        kill_if_running(child or read_pid(pidfile))
+    r = sockconf("run", "--no-out", "--cases", fc.dir, "--divergences", empty_divergences)
+    child = read_pid(pidfile)
+    assert r.status == 0, r
+    assert parse_run(r.out)[2]["a.forks"].line == "ok 1 - a.forks", r
+    assert child, "the case did not start its child"
+    assert wait_for(lambda: process_gone(child), 5.0), f"the case's child {child} outlived the run"

@@ -8,8 +8,7 @@ import time
 
 import pytest
 
-from conftest import (RUN_BOUND_S, kill_if_running, parse_run, process_gone, read_pid, sh_quote,
-                      wait_for)
+from conftest import RUN_BOUND_S, process_gone, read_pid, sh_quote, wait_for
 
 LABEL = "fake-1.0-native"
 
@@ -97,9 +96,10 @@ def test_results_path_taken_by_a_directory_exits_2_leaving_no_temp_file(
 
 @pytest.mark.parametrize("signo", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_interrupt_leaves_no_results_no_temp_file_and_no_case_running(
-        runner, fake_cases, empty_divergences, tmp_path, signo):
+        runner, fake_cases, empty_divergences, tmp_path, pidfiles_to_clean, signo):
     fc = fake_cases()
     pidfile, childfile = tmp_path / "hang.pid", tmp_path / "child.pid"
+    pidfiles_to_clean += [pidfile, childfile]
     fc.add("a.quick")
     fc.add("b.hangs", "# id: b.hangs\n# claim: a fake claim\n1..3\n",
            after=(f"sleep 1000 &\necho $! > {sh_quote(childfile)}\n"
@@ -129,8 +129,6 @@ def test_interrupt_leaves_no_results_no_temp_file_and_no_case_running(
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-        kill_if_running(pid)
-        kill_if_running(child)
     name = "SIGINT" if signo == signal.SIGINT else "SIGTERM"
     assert proc.returncode == 128 + signo, (proc.returncode, out, err)
     assert elapsed < 5.0, f"the runner took {elapsed:.2f} s to stop"
@@ -140,3 +138,67 @@ def test_interrupt_leaves_no_results_no_temp_file_and_no_case_running(
     assert listing(scratch) == [], "the runner's scratch directory was left behind"
     assert wait_for(lambda: process_gone(pid), 5.0), f"the hanging case {pid} still runs"
     assert wait_for(lambda: process_gone(child), 5.0), f"the hanging case's child {child} still runs"
+
+
+def test_reader_gone_leaves_no_temp_file_no_scratch_and_no_case_running(
+        runner, fake_cases, empty_divergences, tmp_path, pidfiles_to_clean):
+    """`sockconf run | head -1`: the runner's stdout closes mid-run.  Whether
+    it finishes the run or stops, the results directory must hold a complete
+    results file or nothing, and nothing of the run may outlive it."""
+    fc = fake_cases()
+    reader_gone, pidfile = tmp_path / "reader.gone", tmp_path / "hang.pid"
+    pidfiles_to_clean.append(pidfile)
+    fc.add("a.first")
+    # b.second finishes only once the reader has gone: its result is written to a closed pipe
+    fc.add("b.second", before=(
+        f"n=0\nwhile [ ! -e {sh_quote(reader_gone)} ] && [ $n -lt 500 ]; do sleep 0.01; "
+        "n=$((n+1)); done"))
+    fc.add("c.hangs", "# id: c.hangs\n# claim: a fake claim\n1..3\n",
+           after=f"echo $$ > {sh_quote(pidfile)}\nexec sleep 1000")
+    out_dir = tmp_path / "results"
+    scratch = tmp_path / "tmpdir"
+    scratch.mkdir()
+    argv = [str(runner), "run", "-j", "2", "--timeout", "2", "--out", str(out_dir), "--label",
+            LABEL, "--cases", str(fc.dir), "--divergences", str(empty_divergences)]
+    proc = subprocess.Popen(argv, cwd=tmp_path, env=dict(os.environ, TMPDIR=str(scratch)),
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert proc.stdout.readline() == "TAP version 13\n"
+        pid = wait_for(lambda: read_pid(pidfile), 10.0)  # a.first is done, c.hangs runs
+        assert pid, "the hanging case did not start"
+        proc.stdout.close()
+        reader_gone.touch()
+        proc.wait(timeout=RUN_BOUND_S)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    left = listing(out_dir)
+    assert left in ([], [f"{LABEL}.tap"]), f"exit {proc.returncode}, left behind: {left}"
+    if left:
+        assert (out_dir / left[0]).read_text().endswith(" do not conform\n"), "an incomplete file"
+    assert listing(scratch) == [], f"exit {proc.returncode}: the runner's scratch directory was left"
+    assert wait_for(lambda: process_gone(pid), 5.0), \
+        f"exit {proc.returncode}: the hanging case {pid} still runs after the runner ended"
+
+
+def test_interrupted_list_exits_128_plus_signal(runner, fake_cases, tmp_path, pidfiles_to_clean):
+    """--help: "130/143 interrupted".  A case whose --describe hangs, and ^C."""
+    fc = fake_cases()
+    pidfile = tmp_path / "describe.pid"
+    pidfiles_to_clean.append(pidfile)
+    fc.add_script("a.slow_describe", f"echo $$ > {sh_quote(pidfile)}\nexec sleep 1000\n")
+    fc.add("b.fine")
+    proc = subprocess.Popen([str(runner), "list", "--cases", str(fc.dir)], cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        pid = wait_for(lambda: read_pid(pidfile), 10.0)
+        assert pid, "the case's --describe did not start"
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=RUN_BOUND_S)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 130, (proc.returncode, out, err)
+    assert wait_for(lambda: process_gone(pid), 5.0), f"the --describe process {pid} still runs"
