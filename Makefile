@@ -55,7 +55,7 @@ RUNNER_OBJ := $(RUNNER_SRC:%.c=$(BUILD)/obj/%.o)
 CASES      := $(CASE_SRC:cases/%.c=$(BUILD)/cases/%$(EXE))
 SOCKCONF   := $(BUILD)/sockconf$(EXE)
 
-.PHONY: all run check bench unit e2e sanitize windows deps readme readme-check mutants fuzz fuzz-smoke clean
+.PHONY: all run check bench unit e2e sanitize windows deps readme readme-check mutants fuzz fuzz-smoke load clean
 .SECONDARY:
 all: $(SOCKCONF) $(CASES)
 
@@ -150,6 +150,10 @@ fuzz: $(FUZZ_DIR)/fuzz_case_tap $(FUZZ_DIR)/fuzz_divergences
 fuzz-smoke:
 	@if command -v $(FUZZ_CC) >/dev/null 2>&1; then $(MAKE) --no-print-directory fuzz FUZZ_SECONDS=5; \
 	else echo "fuzz: not run: $(FUZZ_CC) is not installed (Debian: clang)"; fi
+
+# the whole suite 50 times with both cores loaded: verdicts must not change
+load: all
+	sh tests/load.sh $(SOCKCONF) $(BUILD)/cases 50
 
 bench: all
 	sh tests/bench.sh $(SOCKCONF) $(BUILD)/cases
