@@ -104,7 +104,13 @@ static int list_cases(const struct catalog *cat, const char *scratch, int markdo
 			printf("%-36s (cannot run: %s)\n", e->id, e->executable ? msg : "not executable");
 			continue;
 		}
-		if (proc_wait_any(&p, 1, 5000, &ex) != 0) {
+		switch (proc_wait_any(&p, 1, 5000, &ex)) {
+		case 0:
+			break;
+		case -2:
+			proc_kill_group(&p);
+			return 128 + plat_interrupted();
+		default:
 			proc_kill_group(&p);
 			printf("%-36s (no description within 5 s)\n", e->id);
 			continue;

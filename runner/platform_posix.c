@@ -67,6 +67,10 @@ void plat_catch_interrupts(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* a reader that goes away (| head) must not kill the run half-way:
+	 * the cases still finish and the results file is still written whole */
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
 }
 
 int plat_interrupted(void)

@@ -188,12 +188,8 @@ class FakeCases:
 @pytest.fixture
 def fake_cases(tmp_path):
     """fake_cases() -> FakeCases in a fresh directory under tmp_path."""
-    made = []
-
     def make(name="cases"):
-        fc = FakeCases(tmp_path / name)
-        made.append(fc)
-        return fc
+        return FakeCases(tmp_path / name)
 
     return make
 

@@ -1,0 +1,105 @@
+"""How cases are run: in parallel up to -j, reported in id order whatever
+order they finish in, with the timeout in their environment, and repeated
+runs that must agree."""
+
+import re
+
+from conftest import case_text, parse_run, sh_quote
+
+# A bounded poll in sh: wait (at most ~5 s) for a file to exist.
+def sh_wait_for(path, label):
+    return (f"n=0\nwhile [ ! -e {sh_quote(path)} ] && [ $n -lt 500 ]; do sleep 0.01; n=$((n+1)); done\n"
+            f"[ -e {sh_quote(path)} ] || {{ echo 'Bail out! {label}: gave up waiting'; exit 1; }}")
+
+
+def test_jobs_2_runs_two_cases_at_once_and_reports_them_in_id_order(
+        sockconf, fake_cases, empty_divergences, tmp_path):
+    """a.waits finishes only after b.first has finished: only a parallel run
+    passes, and a is still reported first."""
+    fc = fake_cases()
+    b_done = tmp_path / "b.done"
+    fc.add("a.waits", before=sh_wait_for(b_done, "a.waits"))
+    fc.add("b.first", after=f"touch {sh_quote(b_done)}")
+    r = sockconf("run", "--no-out", "-j", "2", "--timeout", "10", "--cases", fc.dir,
+                 "--divergences", empty_divergences)
+    assert r.status == 0, r
+    assert [l for l in r.out.splitlines() if re.match(r"(not )?ok \d", l)] == \
+        ["ok 1 - a.waits", "ok 2 - b.first"], r
+
+
+def test_jobs_1_runs_one_case_at_a_time(sockconf, fake_cases, empty_divergences, tmp_path):
+    """b.second announces that it started; a.first watches for that during a
+    short, named negative window (0.2 s).  Run in parallel, b starts within
+    milliseconds and a fails; run one at a time, b cannot start before a ends."""
+    fc = fake_cases()
+    b_started = sh_quote(tmp_path / "b.started")
+    fc.add("a.first", before=(
+        "n=0  # negative window: 20 polls of 10 ms\n"
+        f"while [ ! -e {b_started} ] && [ $n -lt 20 ]; do sleep 0.01; n=$((n+1)); done\n"
+        f"[ -e {b_started} ] && {{ echo 'Bail out! b.second runs at the same time'; exit 1; }}"))
+    fc.add("b.second", before=f"touch {b_started}")
+    r = sockconf("run", "--no-out", "-j", "1", "--cases", fc.dir, "--divergences",
+                 empty_divergences)
+    assert r.status == 0, r
+    assert list(parse_run(r.out)[2]) == ["a.first", "b.second"]
+    # the same cases in parallel: the check above can fail
+    (tmp_path / "b.started").unlink()
+    r = sockconf("run", "--no-out", "-j", "2", "--cases", fc.dir, "--divergences",
+                 empty_divergences)
+    assert r.status == 1, r
+    assert parse_run(r.out)[2]["a.first"].line == "not ok 1 - a.first", r
+
+
+def test_case_gets_the_timeout_in_its_environment(sockconf, fake_cases, empty_divergences,
+                                                  tmp_path):
+    """The case library's watchdog fires before the runner kills the case: it
+    needs SOCKCONF_TIMEOUT_MS."""
+    fc = fake_cases()
+    seen = tmp_path / "seen"
+    fc.add("a.env", before=f'printf "%s" "$SOCKCONF_TIMEOUT_MS" > {sh_quote(seen)}')
+    r = sockconf("run", "--no-out", "--timeout", "2.5", "--cases", fc.dir, "--divergences",
+                 empty_divergences)
+    assert r.status == 0, r
+    assert seen.read_text() == "2500"
+    r = sockconf("run", "--no-out", "--cases", fc.dir, "--divergences", empty_divergences)
+    assert r.status == 0, r
+    assert seen.read_text() == "10000"
+
+
+def test_repeat_reports_a_verdict_that_changes_between_rounds(sockconf, fake_cases,
+                                                              empty_divergences, tmp_path):
+    fc = fake_cases()
+    fc.add("a.good")
+    count = sh_quote(tmp_path / "count")
+    fails = case_text("b.flaky", points=["not ok 1 - inet", "  ---", '  got: "5"', "  ...",
+                                         "ok 2 - inet6", "ok 3 - unix"])
+    # round 1 passes, round 2 fails: a different script text per round
+    fc.add_script("b.flaky",
+                  f"echo x >> {count}\n"
+                  f"if [ $(wc -l < {count}) -eq 1 ]; then\n"
+                  f"cat <<'EOF'\n{case_text('b.flaky')}EOF\nexit 0\nfi\n"
+                  f"cat <<'EOF'\n{fails}EOF\nexit 1\n")
+    r = sockconf("run", "--no-out", "--repeat", "2", "--cases", fc.dir, "--divergences",
+                 empty_divergences)
+    assert r.status == 1, r
+    head, plan, cases, tail = parse_run(r.out)
+    assert plan == "1..4", r
+    lines = r.out.splitlines()
+    assert [l for l in lines if re.match(r"(not )?ok \d", l)] == \
+        ["ok 1 - a.good", "ok 2 - b.flaky", "ok 3 - a.good", "not ok 4 - b.flaky"], r
+    unstable = [l for l in lines if l.startswith("# unstable: ")]
+    assert len(unstable) == 1 and unstable[0].startswith("# unstable: b.flaky in round 2: "), r
+    assert "inet=fail:5" in unstable[0] and "inet=pass" in unstable[0], r
+    assert lines[-1] == "# repeat: 2 rounds, 1 verdict changes", r
+
+
+def test_case_skipping_every_family_is_a_skip(sockconf, fake_cases, empty_divergences):
+    fc = fake_cases()
+    fc.add("a.skips", case_text("a.skips", points=["ok 1 - inet # SKIP not here",
+                                                   "ok 2 - unix # SKIP nor here"]))
+    r = sockconf("run", "--no-out", "--cases", fc.dir, "--divergences", empty_divergences)
+    assert r.status == 0, r
+    rep = parse_run(r.out)[2]["a.skips"]
+    assert rep.line == "ok 1 - a.skips # SKIP no family applies here", r
+    assert rep.subtest == ["1..2", "ok 1 - inet # SKIP not here", "ok 2 - unix # SKIP nor here"], r
+    assert r.out.splitlines()[-1].endswith(", 1 skipped, 0 do not conform"), r
