@@ -85,6 +85,40 @@ void send_pattern_draining(int from, int to, size_t len, size_t *received)
 	set_nonblocking(to, 0);
 }
 
+long long recv_pattern_until_end(int fd, size_t *received)
+{
+	for (;;) {
+		ssize_t n;
+
+		wait_readable(fd);
+		n = drain_available(fd, received);
+		if (n <= 0)
+			return n; /* errno is recv()'s */
+	}
+}
+
+size_t send_pattern_until_full(int fd)
+{
+	unsigned char buf[CHUNK];
+	size_t sent = 0;
+
+	if (set_nonblocking(fd, 1) == -1)
+		sc_fail(NULL, "could not make the socket non-blocking");
+	for (;;) {
+		ssize_t n;
+
+		pattern_fill(buf, sizeof buf, sent);
+		n = sc_send(fd, buf, sizeof buf, MSG_NOSIGNAL);
+		if (n > 0) {
+			sent += (size_t)n;
+			continue;
+		}
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return sent;
+		sc_fail(NULL, "send() failed after %zu bytes while filling the send buffer", sent);
+	}
+}
+
 size_t recv_pattern_until_eof(int fd, size_t *received)
 {
 	for (;;) {

@@ -127,6 +127,18 @@ size_t pattern_mismatch(const unsigned char *buf, size_t len, size_t stream_offs
 void send_pattern_draining(int from, int to, size_t len, size_t *received);
 /* Reads pattern bytes at fd until end of stream; returns the total, *received included. */
 size_t recv_pattern_until_eof(int fd, size_t *received);
+/*
+ * Reads pattern bytes at fd until recv() returns 0 or -1, and returns that
+ * last result with its errno, for check_int / check_fails; *received counts
+ * the bytes read (and checked) before it.
+ */
+long long recv_pattern_until_end(int fd, size_t *received);
+/*
+ * Sends pattern bytes on fd, without blocking, until its stack takes no
+ * more (EAGAIN): the peer's window and fd's send buffer are full.  Returns
+ * the bytes sent.  fd is left non-blocking.
+ */
+size_t send_pattern_until_full(int fd);
 
 /* ---- time and negative windows ------------------------------------------- */
 

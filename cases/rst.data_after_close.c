@@ -1,0 +1,47 @@
+/*
+ * rst.data_after_close: data that arrives after the application has closed
+ * its socket cannot be delivered: the closed end answers it with an RST,
+ * and the sender's next send() fails with ECONNRESET.
+ *
+ * Timeline:  (capture on loopback)  peer: close()  ->  FIN  ->
+ *            local: recv() == 0 ; send("late") succeeds  ->  data  ->
+ *            peer>local [R]  ->  local: error pending ;
+ *            send(MSG_NOSIGNAL) == -1 ECONNRESET
+ */
+#include "sockconf.h"
+
+static void data_after_close_is_answered_with_rst(enum sc_family family)
+{
+	struct sc_conn c = open_connection(family);
+	struct sc_wire *w = wire_watch(&c);
+	static const char data[] = "late";
+	char buf[16];
+
+	check_call(close(c.peer)); /* graceful: nothing was unread */
+	wait_readable(c.local);
+	check_int(recv(c.local, buf, sizeof buf, 0), ==, 0); /* we have the FIN */
+	check_int(send(c.local, data, sizeof data, MSG_NOSIGNAL), ==, sizeof data);
+	wire_wait(w, c.peer, SC_RST); /* the closed end rejects the data */
+	wait_error_pending(c.local);  /* and we have taken the RST in */
+	check_fails(send(c.local, data, sizeof data, MSG_NOSIGNAL), ECONNRESET);
+}
+
+SOCKCONF_CASE(
+	.id = "rst.data_after_close",
+	.claim = "Data arriving after the peer has closed is answered with an RST; the sender's next send() fails with ECONNRESET.",
+	.families = SC_TCP,
+	.unix_note = "nothing arrives after an AF_UNIX close: the send() itself fails with EPIPE",
+	.cites = {
+		{"RFC 1122 §4.2.2.13: \"If such a host issues a CLOSE call while received data is still pending in TCP, or if new data is received after CLOSE is called, its TCP SHOULD send a RST to show that data was lost.\"",
+		 "https://www.rfc-editor.org/rfc/rfc1122#section-4.2.2.13"},
+		{"RFC 9293 §3.6.1: \"if new data is received after CLOSE is called, its TCP implementation SHOULD send a RST to show that data was lost (SHLD-3)\"",
+		 "https://www.rfc-editor.org/rfc/rfc9293#section-3.6.1"},
+		{"RFC 9293 §3.10.7.4, RST in CLOSE-WAIT: \"any outstanding RECEIVEs and SEND should receive 'reset' responses\"; users receive a \"connection reset\" signal",
+		 "https://www.rfc-editor.org/rfc/rfc9293#section-3.10.7.4"},
+		{"Winsock, Terminating a Connection: if an application closes a socket and \"data later arrives, then the system will abort the connection\"; after an abortive termination \"send() and recv() calls will fail with the error WSAECONNRESET\"",
+		 "https://library.thedatadungeon.com/msdn-1998-06/conf/html/SA8ED.content.HTM"},
+		{"POSIX.1-2017 send(): \"[ECONNRESET] A connection was forcibly closed by a peer.\"",
+		 "https://pubs.opengroup.org/onlinepubs/9699919799/functions/send.html"},
+	},
+	.run = data_after_close_is_answered_with_rst,
+);
