@@ -25,6 +25,7 @@ ifneq (,$(findstring mingw,$(TRIPLE)))
   EXE      := .exe
   LDLIBS   += -lws2_32
   LDFLAGS  += -static
+  CPPFLAGS += -D__USE_MINGW_ANSI_STDIO=1
 else
   PLATFORM := posix
   EXE      :=

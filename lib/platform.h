@@ -54,7 +54,11 @@ typedef SSIZE_T ssize_t;
 #define SIGPIPE 13 /* a name for the signal Windows does not have */
 #endif
 
-#if defined(__GNUC__) || defined(__clang__)
+#if defined(__MINGW32__)
+/* with __USE_MINGW_ANSI_STDIO (set by the Makefile) printf is C99's: %zu works */
+#define SC_PRINTF(fmt, args) __attribute__((format(gnu_printf, fmt, args)))
+#define SC_NORETURN __attribute__((noreturn))
+#elif defined(__GNUC__) || defined(__clang__)
 #define SC_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
 #define SC_NORETURN __attribute__((noreturn))
 #else
