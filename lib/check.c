@@ -95,6 +95,19 @@ void note(const char *key, const char *fmt, ...)
 	va_end(ap);
 }
 
+static int is_socket_call(const char *name)
+{
+	static const char *const calls[] = {
+		"socket", "socketpair", "bind", "listen", "accept", "connect", "getsockname", "getpeername",
+		"close", "shutdown", "send", "recv", "write", "setsockopt", "getsockopt", "dup", "poll",
+		"set_nonblocking",
+	};
+	for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++)
+		if (strcmp(name, calls[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /* "recv(c.local, buf, sizeof buf, 0) == 0" makes syscall "recv". */
 static void set_syscall(const char *expr)
 {
@@ -112,6 +125,8 @@ static void set_syscall(const char *expr)
 			return; /* not a plain call, e.g. "(a + b)" */
 	if (n && n < sizeof sc_outcome.syscall)
 		memcpy(sc_outcome.syscall, p, n), sc_outcome.syscall[n] = '\0';
+	if (!is_socket_call(sc_outcome.syscall))
+		sc_outcome.syscall[0] = '\0'; /* a lib helper (wire_count ...) is no syscall */
 }
 
 static void record(const char *file, int line, const char *expr, int err, long long got)

@@ -211,8 +211,13 @@ unsigned wire_count(struct sc_wire *w, int from_fd, unsigned flags);
 unsigned long wire_bytes(struct sc_wire *w, int from_fd);
 /* The first segment from that end carrying all of `flags`, or NULL. */
 const struct sc_segment *wire_find(struct sc_wire *w, int from_fd, unsigned flags);
-/* Nothing from that end for the quiet window. */
-void wire_check_quiet(struct sc_wire *w, int from_fd, const char *why);
+/*
+ * A mark in the capture, taken before the call whose silence is claimed:
+ * on loopback a segment can leave within the call itself.
+ */
+unsigned wire_mark(struct sc_wire *w);
+/* Nothing from that end since the mark, through the quiet window. */
+void wire_check_quiet(struct sc_wire *w, int from_fd, unsigned since_mark, const char *why);
 
 /* ---- calls that block ------------------------------------------------------- */
 /*
