@@ -7,14 +7,9 @@
  */
 #include "sockconf.h"
 
-static int domain_of(enum sc_family family)
-{
-	return family == SC_INET ? AF_INET : family == SC_INET6 ? AF_INET6 : AF_UNIX;
-}
-
 static void shutdown_unconnected_fails_enotconn(enum sc_family family)
 {
-	int s = (int)check_call(socket(domain_of(family), SOCK_STREAM, 0)); /* made, never connected */
+	int s = open_unconnected(family); /* made, never connected */
 
 	check_fails(shutdown(s, SHUT_RDWR), ENOTCONN);
 }

@@ -8,6 +8,7 @@
 #include "sockconf.h"
 #include "outcome.h"
 
+#include <stdio.h>
 #include <string.h>
 
 const char *sc_family_name(enum sc_family family)
@@ -26,6 +27,32 @@ static SC_NORETURN void setup_failed(const char *what, enum sc_family family)
 
 	sc_format_errno(err, sizeof err, sc_plat_socket_errno());
 	sc_fail(NULL, "setting up the %s connection: %s failed: %s", sc_family_name(family), what, err);
+}
+
+static int domain_of(enum sc_family family)
+{
+	return family == SC_INET6 ? AF_INET6 : family == SC_UNIX ? AF_UNIX : AF_INET;
+}
+
+/* socket() failed: a family the stack does not have is a SKIP, anything else a failure. */
+static void family_unavailable_or_fail(const char *what, enum sc_family family)
+{
+	if (errno == EAFNOSUPPORT || errno == EPROTONOSUPPORT) {
+		char why[96];
+		snprintf(why, sizeof why, "%s stream sockets are not available on this stack",
+			 family == SC_INET6 ? "AF_INET6" : family == SC_UNIX ? "AF_UNIX" : "AF_INET");
+		skip(why);
+	}
+	setup_failed(what, family);
+}
+
+int open_unconnected(enum sc_family family)
+{
+	int s = sc_socket(domain_of(family), SOCK_STREAM, 0);
+
+	if (s == -1)
+		family_unavailable_or_fail("socket()", family);
+	return s;
 }
 
 static void loopback_address(enum sc_family family, struct sockaddr_storage *ss, socklen_t *len)
@@ -48,16 +75,10 @@ static struct sc_conn open_tcp(enum sc_family family)
 {
 	struct sockaddr_storage addr;
 	socklen_t len;
-	int domain = family == SC_INET6 ? AF_INET6 : AF_INET;
-	int listener = sc_socket(domain, SOCK_STREAM, 0);
+	int domain = domain_of(family);
+	int listener = open_unconnected(family);
 	struct sc_conn c;
 
-	if (listener == -1) {
-		if (errno == EAFNOSUPPORT || errno == EPROTONOSUPPORT)
-			skip(family == SC_INET6 ? "AF_INET6 is not available on this stack"
-						: "AF_INET is not available on this stack");
-		setup_failed("socket()", family);
-	}
 	loopback_address(family, &addr, &len);
 	if (sc_bind(listener, (struct sockaddr *)&addr, len) == -1) {
 		if (family == SC_INET6 && errno == EADDRNOTAVAIL)
@@ -89,7 +110,7 @@ struct sc_conn open_connection(enum sc_family family)
 	if (family != SC_UNIX)
 		return open_tcp(family);
 	if (sc_socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
-		setup_failed("socketpair(AF_UNIX, SOCK_STREAM)", family);
+		family_unavailable_or_fail("socketpair(AF_UNIX, SOCK_STREAM)", family);
 	c.local = sv[0];
 	c.peer = sv[1];
 	return c;

@@ -26,6 +26,9 @@ typedef SSIZE_T ssize_t;
 #define SHUT_RD SD_RECEIVE
 #define SHUT_WR SD_SEND
 #define SHUT_RDWR SD_BOTH
+#ifndef ESHUTDOWN
+#define ESHUTDOWN WSAESHUTDOWN /* Winsock's own: send after SD_SEND, recv after SD_RECEIVE */
+#endif
 #define SC_HAVE_SIGPIPE 0
 #define SC_HAVE_AF_UNIX 0
 #else
@@ -54,7 +57,7 @@ typedef SSIZE_T ssize_t;
 #define SIGPIPE 13 /* a name for the signal Windows does not have */
 #endif
 
-#if defined(__MINGW32__)
+#if defined(__MINGW32__) && !defined(__clang__)
 /* with __USE_MINGW_ANSI_STDIO (set by the Makefile) printf is C99's: %zu works */
 #define SC_PRINTF(fmt, args) __attribute__((format(gnu_printf, fmt, args)))
 #define SC_NORETURN __attribute__((noreturn))

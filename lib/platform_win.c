@@ -10,8 +10,10 @@
 #include "platform_win.h"
 
 #include <windows.h>
+#include <winternl.h>
 #include <fcntl.h>
 #include <io.h>
+#include <process.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -55,12 +57,7 @@ int sc_win_errno(int wsa)
 	case WSAENOBUFS: return ENOBUFS;
 	case WSAEISCONN: return EISCONN;
 	case WSAENOTCONN: return ENOTCONN;
-	case WSAESHUTDOWN:
-#ifdef ESHUTDOWN
-		return ESHUTDOWN;
-#else
-		return EPIPE; /* see platform_win.h */
-#endif
+	case WSAESHUTDOWN: return ESHUTDOWN; /* not EPIPE: see platform_win.h */
 	case WSAETIMEDOUT: return ETIMEDOUT;
 	case WSAECONNREFUSED: return ECONNREFUSED;
 	case WSAELOOP: return ELOOP;
@@ -219,4 +216,221 @@ int sc_plat_socket_errno(void)
 	int wsa = WSAGetLastError();
 
 	return wsa ? sc_win_errno(wsa) : errno;
+}
+
+/* ---- threads ---------------------------------------------------------------- */
+
+struct thread_start {
+	void (*fn)(void *);
+	void *arg;
+};
+
+static unsigned __stdcall thread_main(void *p)
+{
+	struct thread_start ts = *(struct thread_start *)p;
+
+	free(p);
+	ts.fn(ts.arg);
+	return 0;
+}
+
+int sc_plat_thread_start(void (*fn)(void *), void *arg)
+{
+	struct thread_start *ts = malloc(sizeof *ts);
+	uintptr_t h;
+
+	if (!ts)
+		return -1;
+	ts->fn = fn, ts->arg = arg;
+	/* _beginthreadex, not CreateThread: the thread uses the C runtime (errno) */
+	h = _beginthreadex(NULL, 0, thread_main, ts, 0, NULL);
+	if (h == 0) {
+		free(ts);
+		return -1;
+	}
+	CloseHandle((HANDLE)h); /* detached */
+	return 0;
+}
+
+long sc_plat_thread_id(void)
+{
+	return (long)GetCurrentThreadId();
+}
+
+/*
+ * Whether a thread of this process is in a wait (a blocking recv() waits
+ * on the socket's completion event): the scheduler state from
+ * NtQuerySystemInformation(SystemProcessInformation), whose records
+ * (winternl.h) are followed by one SYSTEM_THREAD_INFORMATION a thread.
+ * The answer is trusted only if the calling thread, which is running,
+ * shows as running: Wine 8.0 reports every thread as "initialized".
+ */
+#define SC_SYSTEM_PROCESS_INFORMATION 5
+#define SC_STATUS_INFO_LENGTH_MISMATCH ((LONG)0xC0000004L)
+#define SC_THREAD_STATE_RUNNING 2
+#define SC_THREAD_STATE_WAIT 5
+
+typedef LONG(WINAPI *query_system_information_fn)(int, void *, ULONG, ULONG *);
+
+int sc_plat_thread_sleeping(long id)
+{
+	static query_system_information_fn query;
+	static char *buf;
+	static ULONG size;
+	const SYSTEM_THREAD_INFORMATION *self = NULL, *target = NULL;
+	ULONG need = 0;
+	LONG status;
+	char *p;
+
+	if (id < 0)
+		return -1;
+	if (!query) {
+		HMODULE ntdll = GetModuleHandleA("ntdll.dll");
+
+		if (!ntdll)
+			return -1;
+		query = (query_system_information_fn)(void (*)(void))GetProcAddress(
+			ntdll, "NtQuerySystemInformation");
+		if (!query)
+			return -1;
+	}
+	for (;;) {
+		if (!buf) {
+			size = size ? size : 1u << 18;
+			buf = malloc(size);
+			if (!buf)
+				return -1;
+		}
+		status = query(SC_SYSTEM_PROCESS_INFORMATION, buf, size, &need);
+		if (status != SC_STATUS_INFO_LENGTH_MISMATCH || size >= (1u << 26))
+			break;
+		free(buf), buf = NULL; /* the process list grew: a larger snapshot */
+		size = need > size ? need + (1u << 16) : size * 2;
+	}
+	if (status < 0)
+		return -1;
+	for (p = buf;;) {
+		const SYSTEM_PROCESS_INFORMATION *proc = (const SYSTEM_PROCESS_INFORMATION *)p;
+
+		if ((DWORD)(ULONG_PTR)proc->UniqueProcessId == GetCurrentProcessId()) {
+			const SYSTEM_THREAD_INFORMATION *t =
+				(const SYSTEM_THREAD_INFORMATION *)(p + sizeof *proc);
+
+			for (ULONG i = 0; i < proc->NumberOfThreads; i++) {
+				DWORD tid = (DWORD)(ULONG_PTR)t[i].ClientId.UniqueThread;
+
+				if (tid == GetCurrentThreadId())
+					self = &t[i];
+				if (tid == (DWORD)id)
+					target = &t[i];
+			}
+			break;
+		}
+		if (!proc->NextEntryOffset)
+			break;
+		p += proc->NextEntryOffset;
+	}
+	if (!self || !target || self->ThreadState != SC_THREAD_STATE_RUNNING)
+		return -1;
+	return target->ThreadState == SC_THREAD_STATE_WAIT;
+}
+
+/* ---- events: a manual-reset event object ------------------------------------ */
+
+struct sc_plat_event {
+	HANDLE h;
+};
+
+struct sc_plat_event *sc_plat_event_new(void)
+{
+	struct sc_plat_event *e = malloc(sizeof *e);
+
+	if (!e)
+		return NULL;
+	e->h = CreateEventA(NULL, TRUE, FALSE, NULL);
+	if (!e->h) {
+		free(e);
+		return NULL;
+	}
+	return e;
+}
+
+void sc_plat_event_set(struct sc_plat_event *e)
+{
+	SetEvent(e->h);
+}
+
+int sc_plat_event_wait(struct sc_plat_event *e, int timeout_ms)
+{
+	return WaitForSingleObject(e->h, timeout_ms < 0 ? INFINITE : (DWORD)timeout_ms) ==
+	       WAIT_OBJECT_0;
+}
+
+/* ---- the holder: a process that owns copies of our sockets ------------------ */
+
+/*
+ * Windows has no fork(), but a child process created with handle
+ * inheritance gets a copy of every inheritable handle, and sockets are
+ * inheritable (socket() and accept() without WSA_FLAG_NO_HANDLE_INHERIT):
+ * the child's handle refers to the same socket, as a forked child's
+ * descriptor does.  The child is this program, created suspended: it never
+ * runs, holds the handles until it is terminated, and, started by a case
+ * in the runner's job, cannot outlive the job.
+ */
+#define MAX_HOLDERS 16
+static struct {
+	DWORD pid;
+	HANDLE process;
+} holders[MAX_HOLDERS];
+
+long sc_plat_spawn_holder(void)
+{
+	WCHAR exe[MAX_PATH + 1], cmd[MAX_PATH + 16];
+	STARTUPINFOW si;
+	PROCESS_INFORMATION pi;
+	DWORD n = GetModuleFileNameW(NULL, exe, MAX_PATH);
+	int slot = -1;
+
+	for (int i = 0; i < MAX_HOLDERS && slot < 0; i++)
+		if (!holders[i].process)
+			slot = i;
+	if (n == 0 || n >= MAX_PATH || slot < 0) {
+		errno = slot < 0 ? EAGAIN : ENOENT;
+		return -1;
+	}
+	exe[n] = L'\0';
+	_snwprintf(cmd, sizeof cmd / sizeof cmd[0], L"\"%ls\" --holder", exe);
+	cmd[sizeof cmd / sizeof cmd[0] - 1] = L'\0';
+	memset(&si, 0, sizeof si);
+	si.cb = sizeof si;
+	fflush(stdout);
+	if (!CreateProcessW(exe, cmd, NULL, NULL, TRUE, CREATE_SUSPENDED | DETACHED_PROCESS, NULL,
+			    NULL, &si, &pi)) {
+		errno = EAGAIN;
+		return -1;
+	}
+	CloseHandle(pi.hThread);
+	holders[slot].pid = pi.dwProcessId;
+	holders[slot].process = pi.hProcess;
+	return (long)pi.dwProcessId;
+}
+
+int sc_plat_kill_holder(long holder, int timeout_ms)
+{
+	for (int i = 0; i < MAX_HOLDERS; i++) {
+		DWORD r;
+
+		if (!holders[i].process || holders[i].pid != (DWORD)holder)
+			continue;
+		TerminateProcess(holders[i].process, 137); /* 128 + SIGKILL */
+		r = WaitForSingleObject(holders[i].process,
+					timeout_ms < 0 ? INFINITE : (DWORD)timeout_ms);
+		if (r != WAIT_OBJECT_0)
+			return -1; /* still listed: a later call can wait again */
+		CloseHandle(holders[i].process);
+		holders[i].process = NULL;
+		return 0;
+	}
+	errno = ESRCH;
+	return -1;
 }

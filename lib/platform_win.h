@@ -7,6 +7,10 @@
 
 #include "platform.h"
 
+#ifndef ESHUTDOWN
+#define ESHUTDOWN WSAESHUTDOWN /* Winsock's "socket shut down": see sc_win_errno */
+#endif
+
 /*
  * A Winsock error code (WSAGetLastError(), SO_ERROR) as the errno value a
  * POSIX stack reports for the same condition, using this C library's
@@ -14,10 +18,14 @@
  * a code with no errno counterpart is returned unchanged (10000 and up), so
  * diagnostics still show it.
  *
- * WSAESHUTDOWN becomes ESHUTDOWN where <errno.h> has it, otherwise EPIPE:
- * neither mingw-w64 nor MSVC defines ESHUTDOWN, and EPIPE is what POSIX
- * send() reports for the same condition (a send after SHUT_WR), so a case
- * asserting the POSIX errno observes Windows' documented equivalent.
+ * WSAESHUTDOWN stays distinct: ESHUTDOWN, which neither mingw-w64's nor
+ * MSVC's <errno.h> defines, is defined above as WSAESHUTDOWN (10058, far
+ * from the C library's errno values).  Mapping it to EPIPE would be right
+ * for send() after SHUT_WR, but Winsock also fails recv() after SD_RECEIVE
+ * with it, where POSIX returns 0 and EPIPE would be nonsense; the
+ * catalogue records "Windows: WSAESHUTDOWN" as a difference to show, not
+ * to hide.  (errnames.c names it only if platform.h defines ESHUTDOWN too:
+ * the definition belongs in platform.h's _WIN32 block.)
  */
 int sc_win_errno(int wsa);
 

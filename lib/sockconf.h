@@ -62,6 +62,8 @@ struct sc_conn {
 };
 
 struct sc_conn open_connection(enum sc_family family);
+/* A stream socket of the family, never connected; skip() where the stack has no such family. */
+int open_unconnected(enum sc_family family);
 
 /* ---- bounded waits ----------------------------------------------------- */
 /*

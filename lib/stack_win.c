@@ -16,9 +16,10 @@
  * (Winsock codes -> errno), poll's request flags.
  */
 #define SC_LIB_INTERNAL
-#include "stack.h"
+#include "sockconf.h" /* stack.h, enum sc_tcp_state */
 #include "platform_win.h"
 
+#include <iphlpapi.h> /* types only: the functions are looked up at run time */
 #include <limits.h>
 #include <mstcpip.h>
 #include <string.h>
@@ -195,8 +196,8 @@ static int winsock_set_nonblocking(sc_handle s, int on)
 
 /*
  * poll(2) through WSAPoll, on the same struct pollfd (winsock2.h: SOCKET
- * fd).  Differences from poll(2) that WSAPoll has and poll(2) callers do
- * not expect are smoothed here:
+ * fd).  Where WSAPoll differs from poll(2) in ways a poll(2) caller does
+ * not expect, this gives poll(2)'s answer:
  * - events may hold only POLLRDNORM, POLLRDBAND and POLLWRNORM; any other
  *   flag (POLLPRI, POLLWRBAND, or the output-only POLLERR/POLLHUP/POLLNVAL
  *   a caller may pass) makes the call fail with WSAEINVAL.  They are
@@ -204,12 +205,18 @@ static int winsock_set_nonblocking(sc_handle s, int on)
  *   poll(2).
  * - an entry asking for nothing (events 0, "just tell me about errors")
  *   is sent as POLLRDBAND, and what that adds is taken out of revents.
- * - nfds 0 fails (WSAEINVAL) instead of sleeping; an array whose sockets
- *   are all invalid fails instead of reporting POLLNVAL.  Both are done by
- *   hand.
+ * - a negative fd (INVALID_SOCKET) is left out, revents 0; Wine 8.0
+ *   reports POLLNVAL for it.  With nothing left, or nfds 0, the call
+ *   waits out the timeout (WSAPoll fails with WSAEINVAL).
+ * - a descriptor that is not (or no longer) a socket is POLLNVAL, where
+ *   WSAPoll fails the whole call (WSAEINVAL when no socket is valid;
+ *   Wine 8.0: WSAENOTSOCK).
+ * What WSAPoll reports for a valid socket is passed on as it is: on
+ * Windows a peer's FIN shows as POLLHUP, not POLLIN (fin.poll_readable).
  */
 #define WSAPOLL_REQUESTABLE (POLLRDNORM | POLLRDBAND | POLLWRNORM)
 #define POLL_ALWAYS (POLLERR | POLLHUP | POLLNVAL)
+#define MAX_POLL 64
 
 static int is_socket(SOCKET s)
 {
@@ -221,47 +228,53 @@ static int is_socket(SOCKET s)
 
 static int winsock_poll(struct pollfd *fds, unsigned n, int timeout_ms)
 {
-	WSAPOLLFD w[64];
+	WSAPOLLFD w[MAX_POLL];
+	unsigned at[MAX_POLL], nw = 0;
 	int ret, ready = 0;
 
-	if (n == 0) {
-		Sleep(timeout_ms < 0 ? INFINITE : (DWORD)timeout_ms);
-		WSASetLastError(0);
-		return 0; /* nothing to be ready */
-	}
-	if (n > sizeof w / sizeof w[0])
+	if (n > MAX_POLL)
 		return (int)fail_with(EINVAL);
 	for (unsigned i = 0; i < n; i++) {
 		short ask = (short)(fds[i].events & WSAPOLL_REQUESTABLE);
 
-		w[i].fd = fds[i].fd;
-		w[i].events = ask ? ask : POLLRDBAND;
-		w[i].revents = 0;
+		fds[i].revents = 0;
+		if (fds[i].fd == INVALID_SOCKET)
+			continue;
+		at[nw] = i;
+		w[nw].fd = fds[i].fd;
+		w[nw].events = ask ? ask : POLLRDBAND;
+		w[nw].revents = 0;
+		nw++;
 	}
-	ret = WSAPoll(w, n, timeout_ms);
+	if (nw == 0) {
+		Sleep(timeout_ms < 0 ? INFINITE : (DWORD)timeout_ms);
+		WSASetLastError(0);
+		return 0;
+	}
+	ret = WSAPoll(w, nw, timeout_ms);
 	if (ret == SOCKET_ERROR) {
 		int err = WSAGetLastError();
 
-		if (err != WSAEINVAL)
+		if (err != WSAEINVAL && err != WSAENOTSOCK)
 			return (int)fail();
-		/* Every socket invalid?  poll(2) says POLLNVAL for each. */
-		for (unsigned i = 0; i < n; i++) {
-			fds[i].revents = 0;
-			if (fds[i].fd == INVALID_SOCKET)
-				continue; /* a negative fd is ignored */
-			if (is_socket(fds[i].fd)) {
-				WSASetLastError(err);
-				return (int)fail();
+		/* Which entries are not sockets?  poll(2) says POLLNVAL for each, at once. */
+		for (unsigned k = 0; k < nw; k++)
+			if (!is_socket(w[k].fd)) {
+				fds[at[k]].revents = POLLNVAL;
+				ready++;
 			}
-			fds[i].revents = POLLNVAL;
-			ready++;
+		if (!ready) {
+			WSASetLastError(err);
+			return (int)fail();
 		}
 		WSASetLastError(0);
 		return ready;
 	}
-	for (unsigned i = 0; i < n; i++) {
-		fds[i].revents = (short)(w[i].revents & (fds[i].events | POLL_ALWAYS));
-		if (fds[i].revents)
+	for (unsigned k = 0; k < nw; k++) {
+		struct pollfd *f = &fds[at[k]];
+
+		f->revents = (short)(w[k].revents & (f->events | POLL_ALWAYS));
+		if (f->revents)
 			ready++;
 	}
 	WSASetLastError(0);
@@ -307,22 +320,181 @@ struct sc_tcp_info_v0 { /* TCP_INFO_v0, mstcpip.h */
 	UCHAR SynRetrans;
 };
 
-static long winsock_unacked_bytes(sc_handle s, int family)
+/* SIO_TCP_INFO for s: 0, or -1 where the system cannot say (before Windows 10 1703, Wine). */
+static int tcp_info(sc_handle s, struct sc_tcp_info_v0 *info)
 {
-	struct sc_tcp_info_v0 info;
 	DWORD version = 0, got = 0;
 
-	if (family == AF_UNIX)
-		return 0; /* delivered into the peer's queue before send returns */
-	memset(&info, 0, sizeof info);
-	if (WSAIoctl((SOCKET)s, SIO_TCP_INFO, &version, sizeof version, &info, sizeof info, &got,
+	memset(info, 0, sizeof *info);
+	if (WSAIoctl((SOCKET)s, SIO_TCP_INFO, &version, sizeof version, info, sizeof *info, &got,
 		     NULL, NULL) == SOCKET_ERROR ||
 	    got < offsetof(struct sc_tcp_info_v0, Cwnd)) {
 		WSASetLastError(0); /* "unobservable" is not a socket error */
 		return -1;
 	}
 	WSASetLastError(0);
+	return 0;
+}
+
+static long winsock_unacked_bytes(sc_handle s, int family)
+{
+	struct sc_tcp_info_v0 info;
+
+	if (family == AF_UNIX)
+		return 0; /* delivered into the peer's queue before send returns */
+	if (tcp_info(s, &info) == -1)
+		return -1;
 	return (long)info.BytesInFlight;
+}
+
+static int winsock_getpeername(sc_handle s, struct sockaddr *a, socklen_t *l)
+{
+	return done(getpeername((SOCKET)s, a, l));
+}
+
+/*
+ * TCP states.  TCP_INFO_v0.State is a TCPSTATE (CLOSED 0 .. TIME_WAIT 10);
+ * the connection table of GetTcpTable/GetTcp6Table (iphlpapi.dll) numbers
+ * them MIB_TCP_STATE_CLOSED 1 .. MIB_TCP_STATE_DELETE_TCB 12.
+ */
+static int from_tcpstate(int st)
+{
+	static const int map[] = {
+		SC_TCP_CLOSED,     SC_TCP_LISTEN,    SC_TCP_SYN_SENT,   SC_TCP_SYN_RECEIVED,
+		SC_TCP_ESTABLISHED, SC_TCP_FIN_WAIT1, SC_TCP_FIN_WAIT2, SC_TCP_CLOSE_WAIT,
+		SC_TCP_CLOSING,    SC_TCP_LAST_ACK,  SC_TCP_TIME_WAIT,
+	};
+	return st >= 0 && st < (int)(sizeof map / sizeof map[0]) ? map[st] : -1;
+}
+
+static int from_mib_state(DWORD st)
+{
+	if (st == 12) /* MIB_TCP_STATE_DELETE_TCB: being removed */
+		return SC_TCP_CLOSED;
+	return st >= 1 ? from_tcpstate((int)st - 1) : -1;
+}
+
+typedef ULONG(WINAPI *get_tcp_table_fn)(MIB_TCPTABLE *, ULONG *, BOOL);
+typedef ULONG(WINAPI *get_tcp6_table_fn)(MIB_TCP6TABLE *, ULONG *, BOOL);
+
+static void (*iphlpapi_function(const char *name))(void)
+{
+	static HMODULE dll;
+
+	if (!dll)
+		dll = LoadLibraryA("iphlpapi.dll");
+	return dll ? (void (*)(void))GetProcAddress(dll, name) : NULL;
+}
+
+/* The table as a malloc'd buffer, or NULL.  ERROR_INSUFFICIENT_BUFFER: the table grew, again. */
+static void *tcp_table(int family)
+{
+	get_tcp_table_fn get4 = (get_tcp_table_fn)iphlpapi_function("GetTcpTable");
+	get_tcp6_table_fn get6 = (get_tcp6_table_fn)iphlpapi_function("GetTcp6Table");
+	ULONG size = 1u << 14;
+
+	if (family == AF_INET6 ? !get6 : !get4)
+		return NULL;
+	for (int attempt = 0; attempt < 8; attempt++) {
+		void *buf = malloc(size);
+		ULONG err;
+
+		if (!buf)
+			return NULL;
+		err = family == AF_INET6 ? get6(buf, &size, FALSE) : get4(buf, &size, FALSE);
+		if (err == NO_ERROR)
+			return buf;
+		free(buf);
+		if (err != ERROR_INSUFFICIENT_BUFFER)
+			return NULL;
+		size += 1u << 12;
+	}
+	return NULL;
+}
+
+static int winsock_listed_tcp_state(const struct sockaddr *self, const struct sockaddr *other)
+{
+	int state = SC_TCP_CLOSED;
+
+	if (self->sa_family != other->sa_family)
+		return -1;
+	if (self->sa_family == AF_INET) {
+		const struct sockaddr_in *a = (const struct sockaddr_in *)self;
+		const struct sockaddr_in *b = (const struct sockaddr_in *)other;
+		MIB_TCPTABLE *t = tcp_table(AF_INET);
+
+		if (!t)
+			return -1;
+		for (DWORD i = 0; i < t->dwNumEntries; i++) {
+			const MIB_TCPROW *r = &t->table[i];
+
+			/* addresses and ports in network order, ports in the low 16 bits */
+			if (r->dwLocalAddr == a->sin_addr.s_addr && (u_short)r->dwLocalPort == a->sin_port &&
+			    r->dwRemoteAddr == b->sin_addr.s_addr &&
+			    (u_short)r->dwRemotePort == b->sin_port) {
+				state = from_mib_state(r->dwState);
+				break;
+			}
+		}
+		free(t);
+		return state;
+	}
+	if (self->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)self;
+		const struct sockaddr_in6 *b = (const struct sockaddr_in6 *)other;
+		MIB_TCP6TABLE *t = tcp_table(AF_INET6);
+
+		if (!t)
+			return -1;
+		for (DWORD i = 0; i < t->dwNumEntries; i++) {
+			const MIB_TCP6ROW *r = &t->table[i];
+
+			if (memcmp(&r->LocalAddr, &a->sin6_addr, sizeof a->sin6_addr) == 0 &&
+			    (u_short)r->dwLocalPort == a->sin6_port &&
+			    memcmp(&r->RemoteAddr, &b->sin6_addr, sizeof b->sin6_addr) == 0 &&
+			    (u_short)r->dwRemotePort == b->sin6_port) {
+				state = from_mib_state((DWORD)r->State);
+				break;
+			}
+		}
+		free(t);
+		return state;
+	}
+	return -1;
+}
+
+/*
+ * s's state: SIO_TCP_INFO where the system has it; otherwise the
+ * connection table's entry for s's two addresses (Windows before 10 1703,
+ * Wine), which describes the same connection.
+ */
+static int winsock_tcp_state(sc_handle s)
+{
+	struct sc_tcp_info_v0 info;
+	struct sockaddr_storage self, other;
+	int len_self = sizeof self, len_other = sizeof other;
+
+	if (tcp_info(s, &info) == 0)
+		return from_tcpstate(info.State);
+	if (getsockname((SOCKET)s, (struct sockaddr *)&self, &len_self) == SOCKET_ERROR) {
+		WSASetLastError(0);
+		return -1; /* not a socket, or not even bound */
+	}
+	if (getpeername((SOCKET)s, (struct sockaddr *)&other, &len_other) == SOCKET_ERROR) {
+		int err = WSAGetLastError(), listening = 0, len = sizeof listening;
+
+		WSASetLastError(0);
+		if (err != WSAENOTCONN)
+			return -1;
+		/* no connection (never made, or reset): listening, or closed */
+		if (getsockopt((SOCKET)s, SOL_SOCKET, SO_ACCEPTCONN, (char *)&listening, &len) ==
+		    SOCKET_ERROR) {
+			WSASetLastError(0);
+			return -1;
+		}
+		return listening ? SC_TCP_LISTEN : SC_TCP_CLOSED;
+	}
+	return winsock_listed_tcp_state((struct sockaddr *)&self, (struct sockaddr *)&other);
 }
 
 const struct sc_stack sc_kernel_stack = {
@@ -347,4 +519,7 @@ const struct sc_stack sc_kernel_stack = {
 	.set_nonblocking = winsock_set_nonblocking,
 	.poll = winsock_poll,
 	.unacked_bytes = winsock_unacked_bytes,
+	.getpeername = winsock_getpeername,
+	.tcp_state = winsock_tcp_state,
+	.listed_tcp_state = winsock_listed_tcp_state,
 };

@@ -263,6 +263,27 @@ static int is_regular_file(const char *path)
 	return attr != INVALID_FILE_ATTRIBUTES && !(attr & FILE_ATTRIBUTE_DIRECTORY);
 }
 
+/*
+ * The file to run for `name`: as named, or with .exe added, or (a bare
+ * name, such as a target's wrapper) found on PATH with .exe added, as
+ * CreateProcess would.  0, or -1 when none exists.
+ */
+static int find_program(const char *name, char *app, DWORD size)
+{
+	DWORD n;
+
+	snprintf(app, size, "%s", name);
+	if (is_regular_file(app))
+		return 0;
+	snprintf(app, size, "%s.exe", name);
+	if (is_regular_file(app))
+		return 0;
+	if (strpbrk(name, "/\\:"))
+		return -1; /* a path: not searched for */
+	n = SearchPathA(NULL, name, ".exe", size, app, NULL);
+	return n > 0 && n < size && is_regular_file(app) ? 0 : -1;
+}
+
 int proc_start(struct proc *p, char *const argv[], char *const env[], const char *stdout_path,
 	       const char *stderr_path, char *err, size_t errsize)
 {
@@ -275,14 +296,9 @@ int proc_start(struct proc *p, char *const argv[], char *const env[], const char
 	DWORD last;
 
 	memset(p, 0, sizeof *p);
-	/* The program as named, or with .exe added as CreateProcess would: a clear error when neither exists. */
-	snprintf(app, sizeof app, "%s", argv[0]);
-	if (!is_regular_file(app)) {
-		snprintf(app, sizeof app, "%s.exe", argv[0]);
-		if (!is_regular_file(app)) {
-			snprintf(err, errsize, "cannot execute %s: no such file", argv[0]);
-			return -1;
-		}
+	if (find_program(argv[0], app, sizeof app) == -1) {
+		snprintf(err, errsize, "cannot execute %s: no such file", argv[0]);
+		return -1;
 	}
 	/* A crash ends the case with its status, not with an error dialog; children inherit the mode. */
 	SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX | SEM_NOOPENFILEERRORBOX);
@@ -370,7 +386,8 @@ int proc_start(struct proc *p, char *const argv[], char *const env[], const char
 
 /*
  * A process that died of an exception exits with the NTSTATUS; the runner
- * reports signals, so the common ones are named by their POSIX signal.
+ * reports signals, so the common ones are given as the C runtime's signal
+ * that stands for them.
  * abort() in the Microsoft C runtimes: 3 (msvcrt, after raise(SIGABRT)),
  * or a fail-fast 0xC0000409 (ucrt, /GS): both SIGABRT.  Cases exit 0, 1
  * or 2 only, so 3 is no ordinary status.
@@ -399,7 +416,12 @@ static void decode_exit(DWORD status, struct proc_exit *ex)
 		break;
 	case 0xC0000409: /* STATUS_STACK_BUFFER_OVERRUN: __fastfail, ucrt abort() */
 	case 3:          /* msvcrt abort() */
-		signo = 6; /* SIGABRT's POSIX number; the CRT's own SIGABRT is 22 */
+		/*
+		 * The C runtime's SIGABRT (22, not POSIX's 6): signal numbers
+		 * here are <signal.h>'s, so the runner names it.  SIGSEGV,
+		 * SIGILL, SIGFPE and SIGINT have their POSIX numbers anyway.
+		 */
+		signo = SIGABRT;
 		break;
 	case 0xC000013A: /* STATUS_CONTROL_C_EXIT */
 		signo = SIGINT;
@@ -549,12 +571,12 @@ static void (*ntdll_function(const char *name))(void)
 	HMODULE ntdll = GetModuleHandleA("ntdll.dll");
 
 	/* through void (*)(void), which any function pointer converts to and from */
-	return ntdll ? (void (*)(void))(void *)GetProcAddress(ntdll, name) : NULL;
+	return ntdll ? (void (*)(void))GetProcAddress(ntdll, name) : NULL;
 }
 
 typedef LONG(WINAPI *rtl_get_version_fn)(OSVERSIONINFOW *);
-typedef const char *(CDECL *wine_get_version_fn)(void);
-typedef void(CDECL *wine_get_host_version_fn)(const char **sysname, const char **release);
+typedef const char *(__cdecl *wine_get_version_fn)(void);
+typedef void(__cdecl *wine_get_host_version_fn)(const char **sysname, const char **release);
 
 /*
  * Under Wine the stack under test is Wine's ws2_32 on the host's kernel,
