@@ -21,6 +21,14 @@ def make_crash(fc, cid, tmp):
     fc.add(cid, header(cid) + "ok 1 - inet\n", after="echo boom >&2\nkill -SEGV $$")
 
 
+def make_abort(fc, cid, tmp):
+    fc.add(cid, header(cid) + "ok 1 - inet\n", after="kill -ABRT $$")
+
+
+def make_killed(fc, cid, tmp):
+    fc.add(cid, header(cid) + "ok 1 - inet\n", after="kill -KILL $$")
+
+
 def make_hang(fc, cid, tmp):
     fc.add(cid, header(cid), after=f"echo $$ > {sh_quote(tmp / 'hang.pid')}\nexec sleep 1000")
 
@@ -73,6 +81,8 @@ def make_bad_interpreter(fc, cid, tmp):
 
 BROKEN = {
     "crash": (make_crash, lambda d: "crashed: killed by SIGSEGV (11)"),
+    "abort": (make_abort, lambda d: "crashed: killed by SIGABRT (6)"),
+    "killed": (make_killed, lambda d: "crashed: killed by SIGKILL (9)"),
     "hang": (make_hang, lambda d: "hang: no result within 0.5 s; killed"),
     "garbage": (make_garbage,
                 lambda d: 'unparseable output: line 1: unparseable output: "hello, "world""'),
