@@ -43,6 +43,7 @@ static const struct mutant mutants[] = {
 	{"shutrd_resets", "shutdown(SHUT_RD) resets the connection"},
 	{"shutdown_errors_hidden", "shutdown() never fails: its errors are swallowed"},
 	{"shutwr_twice_fails", "a second SHUT_WR fails with ENOTCONN"},
+	{"enotsock_as_ebadf", "shutdown() on a descriptor that is no socket reports EBADF"},
 	{"so_error_hidden", "getsockopt(SO_ERROR) always reports 0"},
 	{"linger_reads_off", "getsockopt(SO_LINGER) always reports {0,0}"},
 	{"poll_no_hup", "poll() never reports POLLHUP, POLLERR or POLLRDHUP"},
@@ -124,8 +125,12 @@ int shutdown(int fd, int how)
 {
 	int ret;
 
-	if (!is_socket(fd))
-		return get_shutdown()(fd, how);
+	if (!is_socket(fd)) {
+		ret = get_shutdown()(fd, how);
+		if (ret == -1 && errno == ENOTSOCK && is("enotsock_as_ebadf"))
+			errno = EBADF;
+		return ret;
+	}
 	if (is("shutdown_errors_hidden")) {
 		get_shutdown()(fd, how);
 		return 0;
