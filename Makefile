@@ -56,7 +56,7 @@ RUNNER_OBJ := $(RUNNER_SRC:%.c=$(BUILD)/obj/%.o)
 CASES      := $(CASE_SRC:cases/%.c=$(BUILD)/cases/%$(EXE))
 SOCKCONF   := $(BUILD)/sockconf$(EXE)
 
-.PHONY: all run check bench unit e2e sanitize windows deps readme readme-check mutants fuzz fuzz-smoke load clean
+.PHONY: all run check bench unit e2e sanitize windows deps readme readme-check mutants fuzz fuzz-smoke load matrix clean
 .SECONDARY:
 all: $(SOCKCONF) $(CASES)
 
@@ -116,6 +116,10 @@ sanitize:
 	$(MAKE) --no-print-directory BUILD=$(BUILD)-san CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" all unit
 	ASAN_OPTIONS=detect_leaks=1 $(BUILD)-san/sockconf$(EXE) run --no-out \
 	  --cases $(BUILD)-san/cases --divergences cases/divergences >/dev/null
+
+# behaviour x platform from every results/*.tap: results/MATRIX.md and results/index.html
+matrix: all
+	$(SOCKCONF) matrix --results results --cases $(BUILD)/cases
 
 # The Windows build (Winsock), cross-compiled: it must keep compiling.
 WINCC := x86_64-w64-mingw32-gcc

@@ -55,5 +55,8 @@ void identity_write(FILE *out, const struct identity *id)
 	fprintf(out, "# stack: %s\n", id->stack);
 	fprintf(out, "# machine: %s\n", id->machine);
 	fprintf(out, "# date: %s\n", id->date);
-	plat_write_sysctls(out);
+	if (id->sysctls[0])
+		fputs(id->sysctls, out);
+	else
+		plat_write_sysctls(out);
 }

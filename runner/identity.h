@@ -13,6 +13,7 @@ struct identity {
 	char stack[32];    /* "kernel" */
 	char date[32];     /* "2026-11-22T03:10:00Z" */
 	char label[160];   /* "linux-6.18.44-native" */
+	char sysctls[1024]; /* "# sysctl ..." lines a target reported; "": this machine's */
 };
 
 void identity_of_this_machine(struct identity *id, const char *target, const char *label_override);

@@ -3,12 +3,15 @@
  * prints TAP and writes results/<label>.tap.
  */
 #include "catalog.h"
+#include "diff.h"
 #include "divergence.h"
 #include "identity.h"
+#include "matrix.h"
 #include "options.h"
 #include "platform.h"
 #include "report.h"
 #include "schedule.h"
+#include "target.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -178,16 +181,24 @@ static int run_cases(const struct options *o, struct catalog *cat, const struct 
 	char **summaries = NULL;
 	unsigned unstable = 0;
 	int interrupted = 0, status;
+	struct target_wrap wrap;
+	char terr[1200];
 
-	identity_of_this_machine(&id, o->target, o->label);
+	identity_of_this_machine(&id, o->as_target ? o->as_target : o->target, o->label);
+	if (target_prepare(&wrap, o->target, &id, o->label != NULL, scratch, terr, sizeof terr) == -1)
+		return fatal("%s", terr);
 	if (o->out_dir) {
-		if (plat_mkdir_p(o->out_dir) == -1)
+		if (plat_mkdir_p(o->out_dir) == -1) {
+			target_finish(&wrap);
 			return fatal("cannot create the results directory %s", o->out_dir);
+		}
 		snprintf(final_path, sizeof final_path, "%s/%s.tap", o->out_dir, id.label);
 		snprintf(tmp_path, sizeof tmp_path, "%s/.%s.tap.tmp.%d", o->out_dir, id.label, plat_pid());
 		results_file = fopen(tmp_path, "wb");
-		if (!results_file)
+		if (!results_file) {
+			target_finish(&wrap);
 			return fatal("cannot write in the results directory %s", o->out_dir);
+		}
 	}
 
 	memset(&pr, 0, sizeof pr);
@@ -211,6 +222,8 @@ static int run_cases(const struct options *o, struct catalog *cat, const struct 
 	s.jobs = o->jobs ? o->jobs : plat_cpu_count();
 	s.timeout_ms = o->timeout_ms;
 	s.scratch_dir = scratch;
+	s.wrap = wrap.argv[0] ? wrap.argv : NULL;
+	s.env = wrap.env;
 	s.done = case_done;
 	s.ctx = &pr;
 
@@ -266,6 +279,7 @@ static int run_cases(const struct options *o, struct catalog *cat, const struct 
 	free(summaries);
 	free(pr.results);
 	free(pr.ready);
+	target_finish(&wrap);
 	return status;
 }
 
@@ -286,6 +300,8 @@ int main(int argc, char **argv)
 		options_usage(stdout);
 		return EXIT_CONFORMS;
 	}
+	if (o.command == CMD_DIFF)
+		return diff_main(o.filters[0], o.filters[1]);
 	plat_exe_dir(argv[0], exe_dir, sizeof exe_dir);
 	snprintf(cases_dir, sizeof cases_dir, "%s", o.cases_dir ? o.cases_dir : exe_dir);
 	if (!o.cases_dir)
@@ -295,6 +311,8 @@ int main(int argc, char **argv)
 	else /* the build tree is build/<triple>/: the data stays in the source tree */
 		snprintf(div_dir, sizeof div_dir, "%s/../../cases/divergences", exe_dir);
 
+	if (o.command == CMD_MATRIX) /* the case programs only tell claims the files lack */
+		return matrix_main(o.results_dir, cases_dir);
 	if (catalog_load(&all, cases_dir, err, sizeof err) == -1)
 		return fatal("%s", err);
 	cat = all;
@@ -312,7 +330,10 @@ int main(int argc, char **argv)
 	if (plat_make_temp_dir(scratch, sizeof scratch) == -1)
 		return fatal("cannot create a scratch directory: %s", strerror(errno));
 	plat_catch_interrupts();
-	status = o.command == CMD_LIST ? list_cases(&cat, scratch, o.markdown) : run_cases(&o, &cat, &d, scratch);
+	if (o.command == CMD_RUN && target_is_guest(o.target)) /* the run happens inside a guest */
+		status = target_run_guest(&o, &cat, exe_dir, cases_dir, div_dir, scratch);
+	else
+		status = o.command == CMD_LIST ? list_cases(&cat, scratch, o.markdown) : run_cases(&o, &cat, &d, scratch);
 	plat_remove_tree(scratch);
 	divergences_free(&d);
 	catalog_free(&cat);

@@ -1,5 +1,6 @@
 /* options.c: parsing the runner's command line, strictly. */
 #include "options.h"
+#include "target.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -9,15 +10,23 @@ void options_usage(FILE *out)
 {
 	fputs("usage: sockconf [options] list [FILTER...]\n"
 	      "       sockconf [options] run [FILTER...]\n"
+	      "       sockconf matrix [--results DIR]\n"
+	      "       sockconf diff A.tap B.tap\n"
 	      "\n"
 	      "Runs socket-teardown conformance cases, prints TAP and writes\n"
 	      "DIR/<label>.tap.  A FILTER is a case id, a glob (rst.*), or a group (rst).\n"
+	      "matrix writes DIR/MATRIX.md and DIR/index.html, behaviour x platform, from\n"
+	      "every DIR/*.tap.  diff lists the behaviours whose verdict or observed\n"
+	      "values differ between two results files.\n"
 	      "\n"
 	      "options:\n"
 	      "  -j, --jobs N          run N cases at once (default: number of CPUs)\n"
 	      "  --timeout SECONDS     kill a case after this long (default 10)\n"
 	      "  --repeat N            run the selection N times; verdicts must agree\n"
-	      "  --target NAME         where cases run: native (default)\n"
+	      "  --target NAME         where cases run: native (default); gvisor: each case\n"
+	      "                        in runsc; uml, qemu: the whole run in a guest kernel\n"
+	      "  --as-target NAME      run here, but label the run as target NAME (what the\n"
+	      "                        runner inside a uml or qemu guest is given)\n"
 	      "  --out DIR             write DIR/<label>.tap (default: results)\n"
 	      "  --no-out              write no results file\n"
 	      "  --cases DIR           case programs (default: cases/ beside the runner)\n"
@@ -25,10 +34,12 @@ void options_usage(FILE *out)
 	      "  --label LABEL         name the results file LABEL.tap\n"
 	      "  --times               print each case's wall time\n"
 	      "  --markdown            list: a Markdown table of id, claim and sources\n"
+	      "  --results DIR         matrix: the results files (default: results)\n"
 	      "  -h, --help            this text\n"
 	      "\n"
 	      "exit status: 0 every case conforms or diverges as recorded, 1 a case does\n"
-	      "not conform, 2 usage or environment error, 130/143 interrupted.\n",
+	      "not conform, 2 usage or environment error, 130/143 interrupted.\n"
+	      "diff: 0 no differences, 1 differences, 2 a file is unreadable or malformed.\n",
 	      out);
 }
 
@@ -87,6 +98,7 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 	o->repeat = 1;
 	o->target = "native";
 	o->out_dir = "results";
+	o->results_dir = "results";
 	err[0] = '\0';
 
 	for (int i = 1; i < argc; i++) {
@@ -110,12 +122,16 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 			if (parse_uint(v, 1, 100000, &o->repeat) == -1)
 				goto bad_value;
 		} else if ((v = value_of(a, "--target", argc, argv, &i))) {
-			if (strcmp(v, "native") != 0) {
-				snprintf(err, errsize,
-					 "--target %s: this build runs only the native target", v);
+			if (!target_known(v)) {
+				snprintf(err, errsize, "--target %s: no such target (%s)", v,
+					 TARGET_NAMES);
 				return -1;
 			}
 			o->target = v;
+		} else if ((v = value_of(a, "--as-target", argc, argv, &i))) {
+			if (!*v || strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789") != strlen(v))
+				goto bad_value;
+			o->as_target = v;
 		} else if ((v = value_of(a, "--out", argc, argv, &i))) {
 			if (!*v)
 				goto bad_value;
@@ -138,6 +154,10 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 			o->times = 1;
 		} else if (strcmp(a, "--markdown") == 0) {
 			o->markdown = 1;
+		} else if ((v = value_of(a, "--results", argc, argv, &i))) {
+			if (!*v)
+				goto bad_value;
+			o->results_dir = v;
 		} else if (a[0] == '-' && a[1] != '\0') {
 			snprintf(err, errsize, "unknown option %s", a);
 			return -1;
@@ -148,6 +168,10 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 				o->command = CMD_LIST;
 			else if (strcmp(a, "help") == 0)
 				o->command = CMD_HELP;
+			else if (strcmp(a, "matrix") == 0)
+				o->command = CMD_MATRIX;
+			else if (strcmp(a, "diff") == 0)
+				o->command = CMD_DIFF;
 			else {
 				snprintf(err, errsize, "unknown command %s (expected run or list)", a);
 				return -1;
@@ -167,6 +191,19 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 	}
 	if (!have_command) {
 		snprintf(err, errsize, "no command given (run or list)");
+		return -1;
+	}
+	if (o->as_target && strcmp(o->target, "native") != 0) {
+		snprintf(err, errsize, "--as-target names a run on this machine: not with --target %s",
+			 o->target);
+		return -1;
+	}
+	if (o->command == CMD_MATRIX && o->nfilters) {
+		snprintf(err, errsize, "matrix takes no arguments (--results DIR names the directory)");
+		return -1;
+	}
+	if (o->command == CMD_DIFF && o->nfilters != 2) {
+		snprintf(err, errsize, "diff takes two results files: sockconf diff A.tap B.tap");
 		return -1;
 	}
 	return 0;

@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-enum command { CMD_HELP, CMD_LIST, CMD_RUN };
+enum command { CMD_HELP, CMD_LIST, CMD_RUN, CMD_MATRIX, CMD_DIFF };
 
 #define MAX_FILTERS 64
 
@@ -14,14 +14,16 @@ struct options {
 	unsigned jobs;            /* parallel cases; default: the number of CPUs */
 	unsigned timeout_ms;      /* per case; default 10 s */
 	unsigned repeat;          /* run the selection this many times; default 1 */
-	const char *target;       /* "native" */
+	const char *target;       /* "native", "gvisor", "uml", "qemu" (see target.h) */
+	const char *as_target;    /* run natively, but name the platform this target (a guest's runner) */
 	const char *out_dir;      /* where results/<label>.tap goes; NULL: nowhere */
 	const char *cases_dir;    /* NULL: <runner's dir>/cases */
 	const char *divergences_dir; /* NULL: <runner's dir>/../../cases/divergences */
 	const char *label;        /* NULL: made from OS, release and target */
 	int times;                /* print each case's wall time */
 	int markdown;             /* list: a Markdown table of id, claim, sources */
-	const char *filters[MAX_FILTERS];
+	const char *results_dir;  /* matrix: where the *.tap files are; default "results" */
+	const char *filters[MAX_FILTERS]; /* diff: the two results files */
 	size_t nfilters;
 };
 

@@ -82,8 +82,8 @@ static int start(const struct schedule *s, struct slot *sl, size_t index, struct
 {
 	const struct case_entry *e = &s->cat->cases[index];
 	char out_path[1200], err_path[1200], timeout_env[64];
-	char *argv[] = {(char *)e->path, NULL};
-	char *env[] = {timeout_env, NULL};
+	char *argv[24], *env[8];
+	size_t na = 0, ne = 0;
 
 	memset(r, 0, sizeof *r);
 	r->entry = e;
@@ -92,7 +92,15 @@ static int start(const struct schedule *s, struct slot *sl, size_t index, struct
 		snprintf(r->error, sizeof r->error, "cannot run %s: not an executable file", e->path);
 		return -1;
 	}
+	for (size_t k = 0; s->wrap && s->wrap[k] && na < 22; k++) /* a target's wrapper first */
+		argv[na++] = s->wrap[k];
+	argv[na++] = (char *)e->path;
+	argv[na] = NULL;
 	snprintf(timeout_env, sizeof timeout_env, "SOCKCONF_TIMEOUT_MS=%u", s->timeout_ms);
+	env[ne++] = timeout_env;
+	for (size_t k = 0; s->env && s->env[k] && ne < 7; k++)
+		env[ne++] = s->env[k];
+	env[ne] = NULL;
 	output_paths(s, index, out_path, err_path, sizeof out_path);
 	sl->started = plat_now_ms();
 	if (proc_start(&sl->proc, argv, env, out_path, err_path, r->error, sizeof r->error) == -1) {

@@ -13,6 +13,8 @@ struct schedule {
 	unsigned jobs;
 	unsigned timeout_ms;
 	const char *scratch_dir; /* where each case's output files go */
+	char *const *wrap;       /* put before each case's path (a target: gvisor); NULL: none */
+	char *const *env;        /* more "NAME=value" for each case; NULL: none */
 	void (*done)(size_t index, struct case_result *r, void *ctx);
 	void *ctx;
 };

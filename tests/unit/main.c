@@ -77,6 +77,7 @@ int main(void)
 	register_tap_yaml_tests();
 	register_pattern_tests();
 	register_errnames_tests();
+	register_run_tap_tests();
 	if (CU_get_error() != CUE_SUCCESS) {
 		fprintf(stderr, "unit-tests: registering the suites failed: %s\n", CU_get_error_msg());
 		CU_cleanup_registry();

@@ -57,5 +57,6 @@ void register_report_tests(void);
 void register_tap_yaml_tests(void);
 void register_pattern_tests(void);
 void register_errnames_tests(void);
+void register_run_tap_tests(void);
 
 #endif

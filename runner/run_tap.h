@@ -1,0 +1,96 @@
+/*
+ * run_tap.h: reading a whole run's TAP back, as report.c writes it and
+ * results/<label>.tap holds it.  The reader is strict: a line that is not
+ * the grammar below is an error naming the file and the line, so a matrix
+ * or a diff never rests on a file it half understood.
+ *
+ *   TAP version 13
+ *   # label: linux-6.18.44-native              header comments: "# key: value",
+ *   # sysctl net.ipv4.tcp_fin_timeout = 60     "# sysctl NAME = VALUE", others
+ *   1..N                                       the plan, before the first point
+ *   # Subtest: ID                              optional: one point per family
+ *       1..K
+ *       ok 1 - inet [# SKIP why | # TODO what]
+ *         ---   key: "value" ...   ...         YAML after a family point
+ *   ok|not ok n - ID [# SKIP why | # TODO what]
+ *     ---                                      YAML after the case's point:
+ *     key: "value"                             scalars, and lists:
+ *     cites:                                     key:
+ *       - "item"                                   - "item"
+ *     ...
+ *   # comment                                  anywhere between points
+ *
+ * With --repeat the same ids come back once per round; the reader keeps
+ * the first round and notes the first later round whose verdicts differ.
+ */
+#ifndef RUNNER_RUN_TAP_H
+#define RUNNER_RUN_TAP_H
+
+#include <stddef.h>
+
+/* A test point's outcome, as its line shows it. */
+enum run_result {
+	RR_PASS,        /* ok */
+	RR_SKIP,        /* ok # SKIP why */
+	RR_FAIL,        /* not ok */
+	RR_TODO,        /* not ok # TODO: a recorded divergence */
+	RR_TODO_PASSED, /* ok # TODO: a recorded divergence that no longer diverges */
+};
+
+struct run_pair {
+	char *key;
+	char *value;
+};
+
+/* YAML diagnostics in order; a list's items are pairs under the list's key. */
+struct run_yaml {
+	struct run_pair *pairs;
+	size_t n, cap;
+};
+
+struct run_family {
+	char *name;           /* "inet" */
+	enum run_result result;
+	char *directive;      /* the SKIP reason or the TODO text; "" when none */
+	struct run_yaml diag; /* check, expected, got, errno, divergence, source ... */
+	unsigned line;
+};
+
+struct run_case {
+	char *id;
+	enum run_result result;
+	char *directive;
+	struct run_family *families;
+	size_t nfamilies;
+	struct run_yaml diag; /* claim, cites, message, exit, signal, duration_ms ... */
+	unsigned line;        /* of its test point */
+	unsigned rounds;      /* how many times it ran (--repeat) */
+	unsigned changed_round; /* 0, or the first later round whose verdicts differ */
+};
+
+struct run_tap {
+	char *path;
+	char *label;          /* "# label:", or the file's name less .tap */
+	struct run_yaml header; /* "# key: value" before the plan; "sysctl" -> "NAME = VALUE" */
+	unsigned planned;
+	struct run_case *cases; /* one per id, in the order of the file */
+	size_t ncases;
+};
+
+/*
+ * Parse len bytes of a run's TAP; `name` is the file name used in messages.
+ * 0, or -1 with "name:line: problem" in err (and run left empty).
+ */
+int run_tap_parse(struct run_tap *run, const char *text, size_t len, const char *name, char *err,
+		  size_t errsize);
+/* Read and parse a file.  0, or -1 with a message naming the file. */
+int run_tap_load(struct run_tap *run, const char *path, char *err, size_t errsize);
+void run_tap_free(struct run_tap *run);
+
+const struct run_case *run_tap_find(const struct run_tap *run, const char *id);
+/* The first value of key, or NULL. */
+const char *run_yaml_get(const struct run_yaml *y, const char *key);
+/* "ok", "skip", "not ok", "todo", "todo passed": for messages. */
+const char *run_result_name(enum run_result r);
+
+#endif
