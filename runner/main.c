@@ -293,7 +293,7 @@ int main(int argc, char **argv)
 
 	if (options_parse(&o, argc, argv, err, sizeof err) == -1) {
 		fprintf(stderr, "sockconf: %s\n", err);
-		fprintf(stderr, "usage: sockconf [options] list|run [FILTER...]  (sockconf --help)\n");
+		fprintf(stderr, "usage: sockconf [options] list|run [FILTER...] | matrix | diff A B  (sockconf --help)\n");
 		return EXIT_USAGE;
 	}
 	if (o.command == CMD_HELP) {

@@ -173,7 +173,7 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 			else if (strcmp(a, "diff") == 0)
 				o->command = CMD_DIFF;
 			else {
-				snprintf(err, errsize, "unknown command %s (expected run or list)", a);
+				snprintf(err, errsize, "unknown command %s (expected run, list, matrix or diff)", a);
 				return -1;
 			}
 			have_command = 1;

@@ -3,7 +3,7 @@ and run nothing."""
 
 import pytest
 
-USAGE = "usage: sockconf [options] list|run [FILTER...]  (sockconf --help)"
+USAGE = "usage: sockconf [options] list|run [FILTER...] | matrix | diff A B  (sockconf --help)"
 
 BAD = {
     # name: (arguments, the message line)
@@ -19,7 +19,7 @@ BAD = {
     "repeat_zero": (["run", "--repeat", "0"], "sockconf: bad value '0' for --repeat"),
     "out_empty": (["run", "--out="], "sockconf: bad value '' for --out="),
     "label_with_slash": (["run", "--label", "a/b"], "sockconf: bad value 'a/b' for --label"),
-    "unknown_command": (["frobnicate"], "sockconf: unknown command frobnicate (expected run or list)"),
+    "unknown_command": (["frobnicate"], "sockconf: unknown command frobnicate (expected run, list, matrix or diff)"),
     "no_command": ([], "sockconf: no command given (run or list)"),
     "only_options": (["-j", "2"], "sockconf: no command given (run or list)"),
     "target_bogus": (["run", "--target", "bogus"],
