@@ -221,16 +221,6 @@ static int cmp_run(const void *a, const void *b)
 	return c ? c : strcmp(ra->path, rb->path);
 }
 
-static const char *base_name(const char *path)
-{
-	const char *b = path;
-
-	for (const char *s = path; *s; s++)
-		if (*s == '/' || *s == '\\')
-			b = s + 1;
-	return b;
-}
-
 static char *dup_s(const char *s)
 {
 	char *d = malloc(strlen(s) + 1);

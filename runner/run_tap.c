@@ -559,7 +559,7 @@ static int parse_line(struct parser *p, const char *s)
 	return fail(p, "unparseable line");
 }
 
-static const char *base_name(const char *path)
+const char *base_name(const char *path)
 {
 	const char *b = path;
 

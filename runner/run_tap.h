@@ -93,4 +93,7 @@ const char *run_yaml_get(const struct run_yaml *y, const char *key);
 /* "ok", "skip", "not ok", "todo", "todo passed": for messages. */
 const char *run_result_name(enum run_result r);
 
+/* The file name in a path, after its last '/' or '\\'. */
+const char *base_name(const char *path);
+
 #endif
