@@ -32,6 +32,11 @@ const struct sc_stack *sc_default_stack(void)
 	if (name && *name && strcmp(name, sc_kernel_stack.name) != 0)
 		sc_fail(NULL, "SOCKCONF_STACK=%s: this build has only the %s stack", name,
 			sc_kernel_stack.name);
+	if (sc_kernel_stack.init() == -1) {
+		char err[64];
+		sc_format_errno(err, sizeof err, errno);
+		sc_fail(NULL, "the %s stack did not start: %s", sc_kernel_stack.name, err);
+	}
 	chosen = &sc_kernel_stack;
 	return chosen;
 }
