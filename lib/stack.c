@@ -128,27 +128,29 @@ int sc_socketpair(int domain, int type, int protocol, int sv[2])
 	return 0;
 }
 
-#define DISPATCH(fd, call)                                    \
+/* The step names the call, so a watchdog that fires inside it says which. */
+#define DISPATCH(fd, op, args)                                \
 	do {                                                  \
 		sc_handle h_;                                 \
 		const struct sc_stack *s_ = sc_stack_of(fd, &h_); \
-		return s_->call;                              \
+		sc_current_step = "inside " #op "()";         \
+		return s_->op args;                           \
 	} while (0)
 
-int sc_bind(int fd, const struct sockaddr *addr, socklen_t len) { DISPATCH(fd, bind(h_, addr, len)); }
-int sc_listen(int fd, int backlog) { DISPATCH(fd, listen(h_, backlog)); }
-int sc_connect(int fd, const struct sockaddr *addr, socklen_t len) { DISPATCH(fd, connect(h_, addr, len)); }
-int sc_getsockname(int fd, struct sockaddr *addr, socklen_t *len) { DISPATCH(fd, getsockname(h_, addr, len)); }
-int sc_shutdown(int fd, int how) { DISPATCH(fd, shutdown(h_, how)); }
-ssize_t sc_send(int fd, const void *buf, size_t len, int flags) { DISPATCH(fd, send(h_, buf, len, flags)); }
-ssize_t sc_recv(int fd, void *buf, size_t len, int flags) { DISPATCH(fd, recv(h_, buf, len, flags)); }
-ssize_t sc_write(int fd, const void *buf, size_t len) { DISPATCH(fd, write(h_, buf, len)); }
-int sc_setsockopt(int fd, int level, int name, const void *val, socklen_t len) { DISPATCH(fd, setsockopt(h_, level, name, val, len)); }
-int sc_getsockopt(int fd, int level, int name, void *val, socklen_t *len) { DISPATCH(fd, getsockopt(h_, level, name, val, len)); }
-int set_nonblocking(int fd, int on) { DISPATCH(fd, set_nonblocking(h_, on)); }
-long sc_unacked_bytes(int fd, int family) { DISPATCH(fd, unacked_bytes(h_, family)); }
-int sc_getpeername(int fd, struct sockaddr *addr, socklen_t *len) { DISPATCH(fd, getpeername(h_, addr, len)); }
-int sc_tcp_state_raw(int fd) { DISPATCH(fd, tcp_state(h_)); }
+int sc_bind(int fd, const struct sockaddr *addr, socklen_t len) { DISPATCH(fd, bind, (h_, addr, len)); }
+int sc_listen(int fd, int backlog) { DISPATCH(fd, listen, (h_, backlog)); }
+int sc_connect(int fd, const struct sockaddr *addr, socklen_t len) { DISPATCH(fd, connect, (h_, addr, len)); }
+int sc_getsockname(int fd, struct sockaddr *addr, socklen_t *len) { DISPATCH(fd, getsockname, (h_, addr, len)); }
+int sc_shutdown(int fd, int how) { DISPATCH(fd, shutdown, (h_, how)); }
+ssize_t sc_send(int fd, const void *buf, size_t len, int flags) { DISPATCH(fd, send, (h_, buf, len, flags)); }
+ssize_t sc_recv(int fd, void *buf, size_t len, int flags) { DISPATCH(fd, recv, (h_, buf, len, flags)); }
+ssize_t sc_write(int fd, const void *buf, size_t len) { DISPATCH(fd, write, (h_, buf, len)); }
+int sc_setsockopt(int fd, int level, int name, const void *val, socklen_t len) { DISPATCH(fd, setsockopt, (h_, level, name, val, len)); }
+int sc_getsockopt(int fd, int level, int name, void *val, socklen_t *len) { DISPATCH(fd, getsockopt, (h_, level, name, val, len)); }
+int set_nonblocking(int fd, int on) { DISPATCH(fd, set_nonblocking, (h_, on)); }
+long sc_unacked_bytes(int fd, int family) { DISPATCH(fd, unacked_bytes, (h_, family)); }
+int sc_getpeername(int fd, struct sockaddr *addr, socklen_t *len) { DISPATCH(fd, getpeername, (h_, addr, len)); }
+int sc_tcp_state_raw(int fd) { DISPATCH(fd, tcp_state, (h_)); }
 
 int sc_accept(int fd, struct sockaddr *addr, socklen_t *len)
 {
