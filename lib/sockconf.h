@@ -154,6 +154,13 @@ int sc_quiet_ms(void);
 /* fd stays unreadable (no POLLIN/POLLERR/POLLHUP) for the quiet window. */
 void check_stays_unreadable(int fd, const char *why);
 
+/*
+ * What epoll (Linux) reports for fd right now, for the interest `events`
+ * given as poll bits (POLLIN, SC_POLLRDHUP): the events, as poll bits.
+ * skip() where the stack has no epoll.
+ */
+short epoll_revents(int fd, short events);
+
 /* ---- TCP state ----------------------------------------------------------- */
 
 enum sc_tcp_state {

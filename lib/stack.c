@@ -152,6 +152,18 @@ long sc_unacked_bytes(int fd, int family) { DISPATCH(fd, unacked_bytes, (h_, fam
 int sc_getpeername(int fd, struct sockaddr *addr, socklen_t *len) { DISPATCH(fd, getpeername, (h_, addr, len)); }
 int sc_tcp_state_raw(int fd) { DISPATCH(fd, tcp_state, (h_)); }
 
+int sc_epoll_revents_raw(int fd, short events)
+{
+	sc_handle h;
+	const struct sc_stack *s = sc_stack_of(fd, &h);
+
+	if (!s->epoll_revents) {
+		errno = ENOSYS;
+		return -1;
+	}
+	return s->epoll_revents(h, events);
+}
+
 int sc_accept(int fd, struct sockaddr *addr, socklen_t *len)
 {
 	sc_handle h;

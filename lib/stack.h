@@ -52,6 +52,9 @@ struct sc_stack {
 	/* the state the stack lists for the connection self<->other, SC_TCP_CLOSED
 	 * if none, -1 if the stack keeps no list we can read */
 	int (*listed_tcp_state)(const struct sockaddr *self, const struct sockaddr *other);
+	/* what epoll reports for s now, as poll bits (POLLIN, SC_POLLRDHUP, ...);
+	 * -1 with errno ENOSYS where the stack has no epoll */
+	int (*epoll_revents)(sc_handle s, short events);
 };
 
 /* The kernel's sockets through this platform's API (BSD sockets or Winsock). */
@@ -84,5 +87,6 @@ int sc_poll(struct pollfd *fds, unsigned nfds, int timeout_ms);
 int set_nonblocking(int fd, int on);
 long sc_unacked_bytes(int fd, int family);
 int sc_tcp_state_raw(int fd); /* stack op; tcp_state() in sockconf.h skips when -1 */
+int sc_epoll_revents_raw(int fd, short events); /* stack op; epoll_revents() skips when -1 */
 
 #endif

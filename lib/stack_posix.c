@@ -12,6 +12,7 @@
 #include <sys/ioctl.h>
 #if defined(__linux__)
 #include <linux/sockios.h> /* SIOCOUTQ */
+#include <sys/epoll.h>
 #endif
 
 static int kernel_init(void) { return 0; }
@@ -146,6 +147,42 @@ static int kernel_listed_tcp_state(const struct sockaddr *self, const struct soc
 	return state;
 }
 
+/* One epoll instance per question, asked without waiting: level-triggered. */
+static int kernel_epoll_revents(sc_handle s, short events)
+{
+#if defined(__linux__)
+	static const struct {
+		short poll;
+		uint32_t epoll;
+	} bits[] = {{POLLIN, EPOLLIN}, {POLLOUT, EPOLLOUT}, {POLLERR, EPOLLERR},
+		    {POLLHUP, EPOLLHUP}, {POLLRDHUP, EPOLLRDHUP}};
+	struct epoll_event ev = {.events = 0, .data = {.fd = (int)s}};
+	int ep = epoll_create1(EPOLL_CLOEXEC), n;
+	short revents = 0;
+
+	if (ep == -1)
+		return -1;
+	for (size_t i = 0; i < sizeof bits / sizeof bits[0]; i++)
+		if (events & bits[i].poll)
+			ev.events |= bits[i].epoll;
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, (int)s, &ev) == -1 || (n = epoll_wait(ep, &ev, 1, 0)) == -1) {
+		int err = errno;
+		close(ep);
+		errno = err;
+		return -1;
+	}
+	close(ep);
+	for (size_t i = 0; n == 1 && i < sizeof bits / sizeof bits[0]; i++)
+		if (ev.events & bits[i].epoll)
+			revents |= bits[i].poll;
+	return revents;
+#else
+	(void)s, (void)events;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
 const struct sc_stack sc_kernel_stack = {
 	.name = "kernel",
 	.identity_fds = 1,
@@ -171,4 +208,5 @@ const struct sc_stack sc_kernel_stack = {
 	.getpeername = kernel_getpeername,
 	.tcp_state = kernel_tcp_state,
 	.listed_tcp_state = kernel_listed_tcp_state,
+	.epoll_revents = kernel_epoll_revents,
 };

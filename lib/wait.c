@@ -133,6 +133,20 @@ void wait_peer_acked(int fd)
 	}
 }
 
+short epoll_revents(int fd, short events)
+{
+	int revents = sc_epoll_revents_raw(fd, events);
+
+	if (revents == -1 && errno == ENOSYS)
+		skip("this stack has no epoll");
+	if (revents == -1) {
+		char err[64];
+		sc_format_errno(err, sizeof err, errno);
+		sc_fail(NULL, "epoll failed: %s", err);
+	}
+	return (short)revents;
+}
+
 void check_stays_unreadable(int fd, const char *why)
 {
 	double deadline = now_ms() + sc_quiet_ms();

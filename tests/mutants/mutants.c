@@ -13,6 +13,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -46,7 +47,7 @@ static const struct mutant mutants[] = {
 	{"enotsock_as_ebadf", "shutdown() on a descriptor that is no socket reports EBADF"},
 	{"so_error_hidden", "getsockopt(SO_ERROR) always reports 0"},
 	{"linger_reads_off", "getsockopt(SO_LINGER) always reports {0,0}"},
-	{"poll_no_hup", "poll() never reports POLLHUP, POLLERR or POLLRDHUP"},
+	{"poll_no_hup", "poll() and epoll never report a hangup, an error or RDHUP"},
 	{"rst_flushes_data", "after an RST, data received before it is discarded"},
 	{"death_resets", "a process's death resets its connections (linger 0 before every fork)"},
 };
@@ -78,6 +79,7 @@ REAL(setsockopt, int, int, int, int, const void *, socklen_t)
 REAL(getsockopt, int, int, int, int, void *, socklen_t *)
 REAL(poll, int, struct pollfd *, nfds_t, int)
 REAL(fork, pid_t, void)
+REAL(epoll_wait, int, int, struct epoll_event *, int, int)
 REAL(connect, int, int, const struct sockaddr *, socklen_t)
 
 #define MAX_FD 4096
@@ -272,6 +274,15 @@ int poll(struct pollfd *fds, nfds_t n, int timeout)
 
 /* Socket options belong to the socket, which parent and child share: set
  * before the fork, so the child's death (its last close) resets. */
+int epoll_wait(int ep, struct epoll_event *events, int max, int timeout)
+{
+	int n = get_epoll_wait()(ep, events, max, timeout);
+
+	for (int i = 0; i < n && is("poll_no_hup"); i++)
+		events[i].events &= ~(uint32_t)(EPOLLHUP | EPOLLERR | EPOLLRDHUP);
+	return n;
+}
+
 pid_t fork(void)
 {
 	if (is("death_resets"))
