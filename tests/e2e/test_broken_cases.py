@@ -83,7 +83,7 @@ BROKEN = {
     "crash": (make_crash, lambda d: "crashed: killed by SIGSEGV (11)"),
     "abort": (make_abort, lambda d: "crashed: killed by SIGABRT (6)"),
     "killed": (make_killed, lambda d: "crashed: killed by SIGKILL (9)"),
-    "hang": (make_hang, lambda d: "hang: no result within 0.5 s; killed"),
+    "hang": (make_hang, lambda d: "hang: no result within 2.0 s; killed"),
     "garbage": (make_garbage,
                 lambda d: 'unparseable output: line 1: unparseable output: "hello, "world""'),
     "nul_bytes": (make_nul_bytes, lambda d: "unparseable output: output contains NUL bytes"),
@@ -122,7 +122,8 @@ def run_with_broken(sockconf, fake_cases, empty_divergences, tmp_path, pidfiles_
         for kind in kinds:
             BROKEN[kind][0](fc, f"b.{kind}", tmp_path)
         pidfiles_to_clean.append(tmp_path / "hang.pid")
-        r = sockconf("run", *(more or ["--no-out"]), "-j", jobs, "--timeout", "0.5",
+        # 2 s: a loaded machine can take a good part of a second to start sh
+        r = sockconf("run", *(more or ["--no-out"]), "-j", jobs, "--timeout", "2",
                      "--cases", fc.dir, "--divergences", empty_divergences)
         return fc, r
 
@@ -159,11 +160,11 @@ def test_crash_reports_signal_and_stderr(run_with_broken):
 def test_hang_is_killed_at_the_timeout(run_with_broken, tmp_path):
     fc, r = run_with_broken(["hang"], 2)
     assert r.status == 1, r
-    assert r.seconds < 3.0, f"a 0.5 s timeout took {r.seconds:.2f} s"
+    assert r.seconds < 5.0, f"a 2 s timeout took {r.seconds:.2f} s"
     rep = parse_run(r.out)[2]["b.hang"]
     assert rep.line == "not ok 2 - b.hang", r
     assert "hang" in rep.yaml["message"], r
-    assert float(rep.yaml["duration_ms"]) >= 500, r
+    assert float(rep.yaml["duration_ms"]) >= 2000, r
     assert "exit" not in rep.yaml and "signal" not in rep.yaml, r
     pid = read_pid(tmp_path / "hang.pid")
     assert pid, "the hanging case never started"
@@ -175,7 +176,7 @@ def test_every_kind_of_broken_case_in_one_parallel_run(run_with_broken, tmp_path
     fc, r = run_with_broken(sorted(BROKEN), 4,
                             "--out", out_dir, "--label", "broken")
     assert r.status == 1, r
-    assert r.seconds < 3.0, r
+    assert r.seconds < 5.0, r
     head, plan, cases, tail = parse_run(r.out)
     ids = [GOOD_BEFORE] + [f"b.{k}" for k in sorted(BROKEN)] + [GOOD_AFTER]
     assert plan == f"1..{len(ids)}", r

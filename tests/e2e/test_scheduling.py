@@ -29,13 +29,14 @@ def test_jobs_2_runs_two_cases_at_once_and_reports_them_in_id_order(
 
 def test_jobs_1_runs_one_case_at_a_time(sockconf, fake_cases, empty_divergences, tmp_path):
     """b.second announces that it started; a.first watches for that during a
-    short, named negative window (0.2 s).  Run in parallel, b starts within
-    milliseconds and a fails; run one at a time, b cannot start before a ends."""
+    named negative window (1 s: long enough for b to start on a loaded
+    machine).  Run in parallel, b starts within it and a fails; run one at a
+    time, b cannot start before a ends."""
     fc = fake_cases()
     b_started = sh_quote(tmp_path / "b.started")
     fc.add("a.first", before=(
-        "n=0  # negative window: 20 polls of 10 ms\n"
-        f"while [ ! -e {b_started} ] && [ $n -lt 20 ]; do sleep 0.01; n=$((n+1)); done\n"
+        "n=0  # negative window: 100 polls of 10 ms\n"
+        f"while [ ! -e {b_started} ] && [ $n -lt 100 ]; do sleep 0.01; n=$((n+1)); done\n"
         f"[ -e {b_started} ] && {{ echo 'Bail out! b.second runs at the same time'; exit 1; }}"))
     fc.add("b.second", before=f"touch {b_started}")
     r = sockconf("run", "--no-out", "-j", "1", "--cases", fc.dir, "--divergences",
