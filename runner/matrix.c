@@ -275,8 +275,12 @@ static int make_rows(struct matrix *m)
 			goto oom;
 		for (size_t r = 0; r < m->nruns; r++) {
 			const struct run_case *c = run_tap_find(&m->runs[r], b->id);
-			const char *claim = c ? run_yaml_get(&c->diag, "claim") : NULL;
+			const char *claim = c ? run_yaml_get(&c->about, "claim") : NULL;
+			if (c && !claim)
+				claim = run_yaml_get(&c->diag, "claim");
 			if (!b->claim && claim && *claim && !(b->claim = dup_s(claim)))
+				goto oom;
+			if (c && !b->ncites && set_cites(b, &c->about) == -1)
 				goto oom;
 			if (c && !b->ncites && set_cites(b, &c->diag) == -1)
 				goto oom;

@@ -93,6 +93,12 @@ void report_case(FILE *out, unsigned number, const struct case_result *r)
 
 	if (r->tap_ok || t->npoints) {
 		fprintf(out, "# Subtest: %s\n", r->entry->id);
+		/* what the case asserts and why, so a results file explains itself
+		 * (each was one line of the case's output: no newline to fear) */
+		if (t->claim[0])
+			fprintf(out, "    # claim: %s\n", t->claim);
+		for (unsigned i = 0; i < t->ncites; i++)
+			fprintf(out, "    # cite: %s\n", t->cites[i]);
 		fprintf(out, "    1..%u\n", t->npoints);
 		for (unsigned i = 0; i < t->npoints; i++) {
 			if (r->tap_ok)

@@ -57,6 +57,7 @@ static void case_free(struct run_case *c)
 	free(c->id);
 	free(c->directive);
 	yaml_free(&c->diag);
+	yaml_free(&c->about);
 	memset(c, 0, sizeof *c);
 }
 
@@ -309,6 +310,10 @@ static int subtest_line(struct parser *p, const char *s, int yaml_allowed)
 		begin_yaml(p, &c->families[c->nfamilies - 1].diag, IN_FAMILY_YAML, IN_SUBTEST);
 		return 0;
 	}
+	if (strncmp(s, "# claim: ", 9) == 0)
+		return yaml_add(&c->about, dup_s("claim"), dup_s(s + 9)) == -1 ? oom(p) : 0;
+	if (strncmp(s, "# cite: ", 8) == 0)
+		return yaml_add(&c->about, dup_s("cites"), dup_s(s + 8)) == -1 ? oom(p) : 0;
 	if (s[0] == '#')
 		return 0;
 	if ((plan = parse_plan(s)) >= 0) {
@@ -427,8 +432,10 @@ static int case_point(struct parser *p, const char *s)
 		}
 		c.families = sub->families;
 		c.nfamilies = sub->nfamilies;
+		c.about = sub->about;
 		sub->families = NULL;
 		sub->nfamilies = 0;
+		memset(&sub->about, 0, sizeof sub->about);
 		case_free(sub);
 		p->have_sub = 0;
 	}

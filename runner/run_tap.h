@@ -9,6 +9,8 @@
  *   # sysctl net.ipv4.tcp_fin_timeout = 60     "# sysctl NAME = VALUE", others
  *   1..N                                       the plan, before the first point
  *   # Subtest: ID                              optional: one point per family
+ *       # claim: TEXT                          what the case asserts, and
+ *       # cite: TEXT <URL>                     the documents it cites
  *       1..K
  *       ok 1 - inet [# SKIP why | # TODO what]
  *         ---   key: "value" ...   ...         YAML after a family point
@@ -63,6 +65,7 @@ struct run_case {
 	struct run_family *families;
 	size_t nfamilies;
 	struct run_yaml diag; /* claim, cites, message, exit, signal, duration_ms ... */
+	struct run_yaml about; /* from the subtest's comments: "claim", "cites" */
 	unsigned line;        /* of its test point */
 	unsigned rounds;      /* how many times it ran (--repeat) */
 	unsigned changed_round; /* 0, or the first later round whose verdicts differ */

@@ -224,7 +224,8 @@ def yaml_unquote(v):
 class CaseReport:
     def __init__(self):
         self.line = None       # the top-level "ok N - id ..." line
-        self.subtest = []      # the indented lines of its "# Subtest:" block
+        self.subtest = []      # the indented lines of its "# Subtest:" block, less comments
+        self.comments = []     # the subtest's comment lines: "# claim: ...", "# cite: ..."
         self.yaml = {}         # the top-level YAML, unquoted (first value of a key)
         self.yaml_lines = []   # the top-level YAML, as printed
 
@@ -260,7 +261,10 @@ def parse_run(text):
             continue
         if line.startswith("    "):
             assert pending_sub is not None, f"indented line outside a subtest: {line!r}"
-            pending_sub.subtest.append(line[4:])
+            if line.startswith("    # "):  # the case's claim and cites
+                pending_sub.comments.append(line[4:])
+            else:
+                pending_sub.subtest.append(line[4:])
             continue
         m = re.match(r"(?:not )?ok \d+ - (\S+)", line)
         if m:

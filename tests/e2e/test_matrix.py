@@ -331,6 +331,25 @@ def test_matrix_takes_claims_the_files_lack_from_the_case_programs(sockconf, res
     assert rows["t.fails"][0] == "It fails here"  # the file's own claim is kept
 
 
+def test_results_files_carry_the_claims_of_passing_cases(sockconf, fake_cases, tmp_path):
+    """A run writes each case's claim and cites into its subtest, so a matrix
+    made where the case programs are not (another machine's results) still
+    has every claim and source."""
+    fc = fake_cases()
+    fc.add("x.good", claim="it works")
+    out = tmp_path / "results"
+    (tmp_path / "none").mkdir()
+    r = sockconf("run", "--out", out, "--label", "plat-a-1.0-native", "--cases", fc.dir,
+                 "--divergences", tmp_path / "none")
+    assert r.status == 0, r
+    assert "    # claim: it works\n" in r.out, r
+    empty = tmp_path / "no-cases"
+    empty.mkdir()
+    r = sockconf("matrix", "--results", out, "--cases", empty)
+    assert r.status == 0, r
+    assert matrix_rows((out / "MATRIX.md").read_text())["x.good"][0] == "it works"
+
+
 def test_matrix_of_two_real_runs(sockconf, fake_cases, tmp_path):
     """The runner's own results files, under two labels: a record makes one a
     divergence and leaves the other a failure."""

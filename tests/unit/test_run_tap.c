@@ -93,6 +93,29 @@ static const char well_formed[] =
 	"# 1 conform, 1 diverge as recorded, 1 recorded divergences no longer diverge, 0 skipped, "
 	"0 do not conform\n";
 
+static void test_subtest_comments_carry_claim_and_cites(void)
+{
+	static const char text[] =
+		"TAP version 13\n"
+		"1..1\n"
+		"# Subtest: fin.recv_zero\n"
+		"    # claim: recv() returns 0\n"
+		"    # cite: POSIX recv() <https://pubs.opengroup.org/x>\n"
+		"    # cite: RFC 9293 <https://www.rfc-editor.org/rfc/rfc9293#section-3.6>\n"
+		"    # an ordinary comment\n"
+		"    1..1\n"
+		"    ok 1 - inet\n"
+		"ok 1 - fin.recv_zero\n";
+
+	ASSERT_INT_EQ(parse(text), 0);
+	ASSERT_STR_EQ(run_yaml_get(&run.cases[0].about, "claim"), "recv() returns 0");
+	ASSERT_INT_EQ(run.cases[0].about.n, 3);
+	ASSERT_STR_EQ(run.cases[0].about.pairs[2].key, "cites");
+	ASSERT_STR_EQ(run.cases[0].about.pairs[2].value,
+		      "RFC 9293 <https://www.rfc-editor.org/rfc/rfc9293#section-3.6>");
+	ASSERT_INT_EQ(run.cases[0].diag.n, 0); /* the case's own YAML stays apart */
+}
+
 static void test_well_formed_run_parses(void)
 {
 	ASSERT_INT_EQ(parse(well_formed), 0);
@@ -554,6 +577,7 @@ static int cleanup(void)
 
 static const struct unit_test tests[] = {
 	UNIT_TEST(test_well_formed_run_parses),
+	UNIT_TEST(test_subtest_comments_carry_claim_and_cites),
 	UNIT_TEST(test_header_comments_name_the_platform),
 	UNIT_TEST(test_label_defaults_to_the_file_name),
 	UNIT_TEST(test_points_keep_result_and_directive),
