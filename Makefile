@@ -47,8 +47,9 @@ endif
 # lib/*.c, less the halves for other platforms and builds
 LIB_SRC    := $(filter-out lib/platform_% lib/stack_% lib/wire_%,$(wildcard lib/*.c)) \
               $(WIRE_SRC) lib/platform_$(PLATFORM).c lib/stack_$(PLATFORM).c
-RUNNER_SRC := $(filter-out runner/main.c runner/platform_%.c runner/target_%.c,$(wildcard runner/*.c)) \
-              runner/platform_$(PLATFORM).c runner/target_$(PLATFORM).c
+# runner/*.c: the portable ones (main.c aside) and this platform's (*_posix.c or *_win.c)
+RUNNER_SRC := $(filter-out runner/main.c runner/%_posix.c runner/%_win.c,$(wildcard runner/*.c)) \
+              $(wildcard runner/*_$(PLATFORM).c)
 CASE_SRC   := $(wildcard cases/*.c)
 
 LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)

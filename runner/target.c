@@ -2,7 +2,8 @@
  * target.c: the targets a run can have.  native runs each case here;
  * gvisor wraps each case in a sandbox; uml and qemu boot a guest once and
  * run this runner inside it.  The recipes are host-specific:
- * target_posix.c (a Linux host) and target_win.c (none yet).
+ * target_posix.c and its parts (a Linux host; see target_posix.h) and
+ * target_win.c (none yet).
  */
 #include "target.h"
 

@@ -1,0 +1,401 @@
+/*
+ * guest_posix.c: the uml and qemu targets on a Linux host (see target.h):
+ * each boots a guest once, whose init runs this runner inside it; here
+ * their init scripts and command lines (target_posix.c boots them).
+ *
+ * The recipes, measured on Debian 12 (BRIEF §5):
+ *   uml     linux root=/dev/root rootfstype=hostfs rootflags=/ ro init=SCRIPT
+ *           con=null con0=null,fd:1 ssl=null quiet (boots in ~0.4 s); IPv6
+ *           is a module (crc-ccitt, then ipv6); the script writes the guest
+ *           runner's output to a writable hostfs directory in our scratch
+ *           and its status to /proc/exitcode.  A panic ends the process.
+ *   qemu    qemu-system-x86_64 -nodefaults -nic none -accel tcg -kernel
+ *           VMLINUZ -initrd CPIO -serial file:CONSOLE -serial file:CHANNEL;
+ *           VMLINUZ is Debian's cloud kernel (apt-get download, unpacked,
+ *           never installed), the initramfs (initramfs_posix.c, newc) holds
+ *           busybox, this runner, the cases, the divergences and the shared
+ *           libraries ldd names for them (so libpcap works in the guest too);
+ *           panic=-1 with -no-reboot ends QEMU on a panic, with exit 0: only
+ *           the channel's last line is a verdict.
+ *
+ * Both guests write one channel (see target_posix.c).
+ */
+
+#include "target_posix.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* A string that lives as long as the guest's argv. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static char *gstr(struct guest *g, const char *fmt, ...)
+{
+	char *s = g->strings[g->nstrings++];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(s, sizeof g->strings[0], fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+/* A word for sh: single-quoted. */
+static void sh_quote(char *out, size_t size, const char *s)
+{
+	size_t n = 0;
+
+	if (size < 3)
+		return;
+	out[n++] = '\'';
+	for (; *s && n + 6 < size; s++) {
+		if (*s == '\'') {
+			memcpy(out + n, "'\\''", 4);
+			n += 4;
+		} else
+			out[n++] = *s;
+	}
+	out[n++] = '\'';
+	out[n] = '\0';
+}
+
+static int write_text(const char *path, const char *text, int mode)
+{
+	FILE *f = fopen(path, "wb");
+	int ok;
+
+	if (!f)
+		return -1;
+	ok = fputs(text, f) >= 0;
+	ok &= fclose(f) == 0;
+	return ok && chmod(path, (mode_t)mode) == 0 ? 0 : -1;
+}
+
+/*
+ * The guest runner's command line: this run's options, the guest's own
+ * paths, labelled as the target, no results file (the host writes it).
+ */
+static int guest_command(char *out, size_t size, const struct options *o, const char *runner,
+			 const char *cases, const char *divs)
+{
+	char word[1200], num[64];
+
+	out[0] = '\0';
+	sh_quote(word, sizeof word, runner);
+	append(out, size, word);
+	append(out, size, " --as-target ");
+	append(out, size, o->target);
+	append(out, size, " run --no-out --cases ");
+	sh_quote(word, sizeof word, cases);
+	append(out, size, word);
+	append(out, size, " --divergences ");
+	sh_quote(word, sizeof word, divs);
+	append(out, size, word);
+	snprintf(num, sizeof num, " --timeout %u.%03u --repeat %u", o->timeout_ms / 1000,
+		 o->timeout_ms % 1000, o->repeat);
+	append(out, size, num);
+	if (o->jobs) {
+		snprintf(num, sizeof num, " -j %u", o->jobs);
+		append(out, size, num);
+	}
+	if (o->times)
+		append(out, size, " --times");
+	if (o->label) {
+		append(out, size, " --label ");
+		sh_quote(word, sizeof word, o->label);
+		append(out, size, word);
+	}
+	for (size_t i = 0; i < o->nfilters; i++) {
+		append(out, size, " ");
+		sh_quote(word, sizeof word, o->filters[i]);
+		if (append(out, size, word) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* The end of both init scripts: run, report on the channel, power off. */
+#define GUEST_RUN_AND_REPORT                                                              \
+	"{\n"                                                                             \
+	"  TMPDIR=%s %s 2>%s/runner.err\n"                                                \
+	"  rc=$?\n"                                                                       \
+	"  $B sed 's/^/sockconf-stderr: /' %s/runner.err\n"                             \
+	"  echo \"sockconf-exit: $rc\"\n"                                                 \
+	"} >%s\n"
+
+/*
+ * UML: this machine's root, read-only over hostfs, made writable for the
+ * guest by an overlay whose changes stay in a tmpfs (glibc's tmpfile() wants
+ * /tmp; nothing reaches this machine); the channel is a writable hostfs
+ * mount of one directory of our scratch, which the guest sees at its path.
+ */
+int uml_setup(struct guest *g, const struct options *o, const char *exe_dir, const char *cases_dir,
+	      const char *div_dir, char *err, size_t errsize)
+{
+	char kernel[1024], busybox[1024], runner[1200], cases[1200], divs[1200], cwd[1024];
+	char cmd[8192], script[12288], init[1200], out[1200], tmp[1200], q_dir[1300], q_cwd[1100];
+	const char *k = getenv("SOCKCONF_UML_KERNEL");
+	size_t n = 0;
+
+	if (find_program(k && *k ? k : "linux", kernel, sizeof kernel) == -1) {
+		if (k && *k)
+			snprintf(err, errsize, "--target uml: SOCKCONF_UML_KERNEL=%s is not executable", k);
+		else
+			snprintf(err, errsize, "--target uml: user-mode Linux is not installed (Debian: apt-get install user-mode-linux)");
+		return -1;
+	}
+	if (find_program("busybox", busybox, sizeof busybox) == -1) {
+		snprintf(err, errsize, "--target uml: busybox is not installed (Debian: apt-get install busybox-static)");
+		return -1;
+	}
+	snprintf(runner, sizeof runner, "%s/sockconf", exe_dir);
+	absolute(cases_dir, cases, sizeof cases);
+	absolute(div_dir, divs, sizeof divs);
+	if (!getcwd(cwd, sizeof cwd))
+		snprintf(cwd, sizeof cwd, "/");
+	snprintf(out, sizeof out, "%s/out", g->dir);
+	snprintf(tmp, sizeof tmp, "%s/tmp", g->dir);
+	if (plat_mkdir_p(out) == -1 || plat_mkdir_p(tmp) == -1) {
+		snprintf(err, errsize, "--target uml: cannot create %s: %s", out, strerror(errno));
+		return -1;
+	}
+	if (guest_command(cmd, sizeof cmd, o, runner, cases, divs) == -1) {
+		snprintf(err, errsize, "--target uml: the command line is too long");
+		return -1;
+	}
+	sh_quote(q_dir, sizeof q_dir, g->dir);
+	sh_quote(q_cwd, sizeof q_cwd, cwd);
+	snprintf(g->channel, sizeof g->channel, "%s/channel", out);
+	snprintf(g->console, sizeof g->console, "%s/console", g->dir);
+	snprintf(script, sizeof script,
+		 "#!%s sh\n"
+		 "# sockconf --target uml: the guest's init (pid 1).  First this machine's tree,\n"
+		 "# read-only over hostfs, becomes writable (an overlay, its changes in a tmpfs)\n"
+		 "# and the script enters it; then IPv6, loopback, and the runner.\n"
+		 "B=%s\n"
+		 "G=%s\n"
+		 "M=/usr/lib/uml/modules/$($B uname -r)/kernel\n"
+		 "if [ \"$1\" != inside ]; then\n"
+		 "  $B mount -t proc proc /proc\n"
+		 "  $B insmod $M/fs/overlayfs/overlay.ko\n"
+		 "  $B mount -t tmpfs tmpfs \"$G/tmp\" && $B mkdir \"$G/tmp/up\" \"$G/tmp/work\" \"$G/tmp/root\" &&\n"
+		 "  $B mount -t overlay overlay -o \"lowerdir=/,upperdir=$G/tmp/up,workdir=$G/tmp/work\" \"$G/tmp/root\" &&\n"
+		 "  exec $B chroot \"$G/tmp/root\" $B sh \"$G/init\" inside\n"
+		 "  echo 'sockconf: the guest could not make its root writable'\n"
+		 "  $B poweroff -f\n"
+		 "fi\n"
+		 "$B mount -t proc proc /proc\n"
+		 "$B mount -t hostfs -o \"$G/out\" hostfs \"$G/out\"\n"
+		 "$B insmod $M/lib/crc-ccitt.ko && $B insmod $M/net/ipv6/ipv6.ko\n"
+		 "$B ip link set lo up\n"
+		 "cd %s\n" GUEST_RUN_AND_REPORT
+		 "echo $rc >/proc/exitcode\n"
+		 "$B sync\n"
+		 "$B poweroff -f\n",
+		 busybox, busybox, q_dir, q_cwd, "/tmp", cmd, "/tmp", "/tmp", "\"$G/out/channel\"");
+	snprintf(init, sizeof init, "%s/init", g->dir);
+	if (write_text(init, script, 0755) == -1) {
+		snprintf(err, errsize, "--target uml: cannot write %s: %s", init, strerror(errno));
+		return -1;
+	}
+	g->argv[n++] = gstr(g, "%s", kernel);
+	g->argv[n++] = "mem=512M";
+	g->argv[n++] = "root=/dev/root";
+	g->argv[n++] = "rootfstype=hostfs";
+	g->argv[n++] = "rootflags=/";
+	g->argv[n++] = "ro";
+	g->argv[n++] = gstr(g, "init=%s", init);
+	g->argv[n++] = gstr(g, "uml_dir=%s", g->dir);
+	g->argv[n++] = gstr(g, "umid=sockconf-%d", plat_pid()); /* unique on this machine */
+	g->argv[n++] = "con=null";
+	g->argv[n++] = "con0=null,fd:1";
+	g->argv[n++] = "ssl=null";
+	g->argv[n++] = "quiet";
+	g->argv[n++] = "initcall_blacklist=raid6_select_algo,pty_init";
+	g->argv[n] = NULL;
+	/* UML's memory is a file in $TMPDIR (unlinked at once): best on a tmpfs */
+	g->env[0] = gstr(g, "TMPDIR=%s", access("/dev/shm", W_OK) == 0 ? "/dev/shm" : g->dir);
+	g->env[1] = NULL;
+	g->bound_ms = 30000; /* boot and power-off take ~0.5 s */
+	return 0;
+}
+
+/* "linux-image-6.12-cloud-amd64": fetched with apt-get download, unpacked, never installed. */
+#define QEMU_DEFAULT_PACKAGE "linux-image-6.12-cloud-amd64"
+
+static const char qemu_fetch[] =
+	"set -e\n"
+	"cd \"$1\"\n"
+	"pkg=$2\n"
+	"# a meta-package names the image it stands for\n"
+	"dep=$(apt-cache depends \"$pkg\" 2>/dev/null | sed -n 's/^ *Depends: \\(linux-image-[^ ]*\\).*/\\1/p' | head -n 1)\n"
+	"[ -n \"$dep\" ] || dep=$pkg\n"
+	"rm -rf fetch && mkdir fetch && cd fetch\n"
+	"apt-get download \"$dep\" || { apt-get update -qq && apt-get download \"$dep\"; }\n"
+	"dpkg-deb --fsys-tarfile ./*.deb | tar -x --wildcards './boot/vmlinuz-*'\n"
+	"mv ./boot/vmlinuz-* ../vmlinuz.new\n"
+	"cd .. && rm -rf fetch\n"
+	"echo \"$dep\" >package && mv vmlinuz.new vmlinuz\n";
+
+/* The kernel QEMU boots: $SOCKCONF_QEMU_KERNEL, or Debian's, fetched once into cache_dir. */
+static int qemu_kernel(struct guest *g, const char *cache_root, char *out, size_t size, char *err,
+		       size_t errsize)
+{
+	const char *k = getenv("SOCKCONF_QEMU_KERNEL"), *pkg = getenv("SOCKCONF_QEMU_PACKAGE");
+	char cache[1200], sh[1024];
+	struct proc_exit ex;
+
+	if (k && *k) {
+		snprintf(out, size, "%s", k);
+		if (access(out, R_OK) == 0)
+			return 0;
+		snprintf(err, errsize, "--target qemu: SOCKCONF_QEMU_KERNEL=%s cannot be read", k);
+		return -1;
+	}
+	if (!pkg || !*pkg || strpbrk(pkg, "/ '\"\\$`"))
+		pkg = QEMU_DEFAULT_PACKAGE;
+	snprintf(cache, sizeof cache, "%s/%s", cache_root, pkg);
+	snprintf(out, size, "%s/vmlinuz", cache);
+	if (access(out, R_OK) == 0)
+		return 0;
+	if (find_program("apt-get", sh, sizeof sh) == -1 || find_program("dpkg-deb", sh, sizeof sh) == -1) {
+		snprintf(err, errsize, "--target qemu: no kernel: fetching %s needs apt-get and dpkg-deb (Debian), or set SOCKCONF_QEMU_KERNEL to a bzImage", pkg);
+		return -1;
+	}
+	if (plat_mkdir_p(cache) == -1) {
+		snprintf(err, errsize, "--target qemu: cannot create %s: %s", cache, strerror(errno));
+		return -1;
+	}
+	fprintf(stderr, "sockconf: --target qemu: fetching %s into %s (once)\n", pkg, cache);
+	{
+		char *argv[] = {"/bin/sh", "-c", (char *)qemu_fetch, "sh", cache, (char *)pkg, NULL};
+		if (run_bounded(argv, NULL, g->dir, "fetch", 600000, &ex, err, errsize) == -1)
+			return -1;
+	}
+	if (ex.signo || ex.code != 0 || access(out, R_OK) != 0) {
+		char path[1300], *e;
+		snprintf(path, sizeof path, "%s/fetch.err", g->dir);
+		e = slurp(path, NULL);
+		snprintf(err, errsize, "--target qemu: could not fetch %s (exit %d): %s", pkg, ex.code,
+			 e ? tail_of(e, 300) : "");
+		for (char *p = err; *p; p++)
+			if (*p == '\n')
+				*p = ' ';
+		free(e);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * QEMU: an initramfs of busybox, the runner, the cases, the divergences and
+ * the shared libraries they need; the channel is the second serial port.
+ */
+int qemu_setup(struct guest *g, const struct options *o, const char *exe_dir, const char *cases_dir,
+	       const char *div_dir, char *err, size_t errsize)
+{
+	char qemu[1024], busybox[1024], runner[1200], kernel[1200], initrd[1200], libdirs[2048];
+	char cmd[8192], script[12288], sys[64], rel[64], mach[64], cache[1200];
+	struct initramfs fs;
+	size_t n = 0;
+	int failed = 0, closed;
+
+	plat_uname(sys, rel, mach, sizeof sys);
+	if (strcmp(mach, "x86_64") != 0) {
+		snprintf(err, errsize, "--target qemu: boots an x86-64 Debian kernel; this machine is %s", mach);
+		return -1;
+	}
+	if (find_program("qemu-system-x86_64", qemu, sizeof qemu) == -1) {
+		snprintf(err, errsize, "--target qemu: QEMU is not installed (Debian: apt-get install qemu-system-x86)");
+		return -1;
+	}
+	if (find_program("busybox", busybox, sizeof busybox) == -1) {
+		snprintf(err, errsize, "--target qemu: busybox is not installed (Debian: apt-get install busybox-static)");
+		return -1;
+	}
+	snprintf(runner, sizeof runner, "%s/sockconf", exe_dir);
+	snprintf(cache, sizeof cache, "%s/qemu-kernel", exe_dir); /* fetched once, kept with the build */
+	if (qemu_kernel(g, cache, kernel, sizeof kernel, err, errsize) == -1)
+		return -1;
+
+	snprintf(g->channel, sizeof g->channel, "%s/channel", g->dir);
+	snprintf(g->console, sizeof g->console, "%s/console", g->dir);
+	if (guest_command(cmd, sizeof cmd, o, "/sockconf", "/cases", "/divergences") == -1) {
+		snprintf(err, errsize, "--target qemu: the command line is too long");
+		return -1;
+	}
+
+	snprintf(initrd, sizeof initrd, "%s/initrd.cpio", g->dir);
+	if (initramfs_open(&fs, initrd) == -1) {
+		snprintf(err, errsize, "--target qemu: cannot write %s: %s", initrd, strerror(errno));
+		return -1;
+	}
+	static const char *const dirs[] = {"bin", "dev", "proc", "sys", "tmp", "cases", "divergences"};
+	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
+		initramfs_dir(&fs, dirs[i]);
+	initramfs_chardev(&fs, "dev/console", 0600, 5, 1); /* init's stdio before devtmpfs */
+	initramfs_file(&fs, "bin/busybox", busybox);
+	initramfs_symlink(&fs, "bin/sh", "busybox");
+	initramfs_file(&fs, "sockconf", runner);
+	initramfs_tree(&fs, cases_dir, "", "cases");
+	initramfs_tree(&fs, div_dir, ".txt", "divergences");
+	failed = initramfs_libraries(&fs, g->dir, libdirs, sizeof libdirs, err, errsize) == -1;
+	snprintf(script, sizeof script,
+		 "#!/bin/busybox sh\n"
+		 "# sockconf --target qemu: the guest's init (pid 1)\n"
+		 "B=/bin/busybox\n"
+		 "$B mount -t proc proc /proc\n"
+		 "$B mount -t sysfs sysfs /sys\n"
+		 "$B mount -t devtmpfs devtmpfs /dev\n"
+		 "$B mount -t tmpfs tmpfs /tmp\n"
+		 "$B ip link set lo up\n"
+		 "export LD_LIBRARY_PATH='%s'\n"
+		 "cd /\n" GUEST_RUN_AND_REPORT
+		 "$B sync\n"
+		 "$B poweroff -f\n",
+		 libdirs, "/tmp", cmd, "/tmp", "/tmp", "/dev/ttyS1");
+	initramfs_text(&fs, "init", script, 0755);
+	closed = initramfs_close(&fs);
+	if (failed)
+		return -1;
+	if (closed == -1) {
+		snprintf(err, errsize, "--target qemu: could not build the initramfs %s from %s", initrd, cases_dir);
+		return -1;
+	}
+
+	g->argv[n++] = gstr(g, "%s", qemu);
+	g->argv[n++] = "-nodefaults";
+	g->argv[n++] = "-no-user-config";
+	g->argv[n++] = "-nic";
+	g->argv[n++] = "none"; /* no network card: the guest has loopback only */
+	g->argv[n++] = "-accel";
+	g->argv[n++] = "tcg";
+	g->argv[n++] = "-smp";
+	g->argv[n++] = "2";
+	g->argv[n++] = "-m";
+	g->argv[n++] = "1024M";
+	g->argv[n++] = "-display";
+	g->argv[n++] = "none";
+	g->argv[n++] = "-no-reboot"; /* with panic=-1: a panic ends QEMU */
+	g->argv[n++] = "-kernel";
+	g->argv[n++] = gstr(g, "%s", kernel);
+	g->argv[n++] = "-initrd";
+	g->argv[n++] = gstr(g, "%s", initrd);
+	g->argv[n++] = "-append";
+	g->argv[n++] = "console=ttyS0 panic=-1 quiet";
+	g->argv[n++] = "-serial";
+	g->argv[n++] = gstr(g, "file:%s", g->console);
+	g->argv[n++] = "-serial";
+	g->argv[n++] = gstr(g, "file:%s", g->channel);
+	g->argv[n] = NULL;
+	g->env[0] = NULL;
+	g->bound_ms = 180000; /* a boot under emulation takes ~5 s */
+	return 0;
+}

@@ -1,0 +1,155 @@
+/*
+ * gvisor_posix.c: the gvisor target on a Linux host (see target.h): each
+ * case runs in its own sandbox, `runsc do`, on gVisor's own netstack.
+ *
+ * The recipe, measured on Debian 12 (BRIEF §5):
+ *   gvisor  runsc --root=DIR --network=none [--rootless] do -quiet CASE;
+ *           `runsc do` passes the environment through and keeps its bundle
+ *           in $TMPDIR, so TMPDIR points into our scratch (a case killed at
+ *           its timeout leaves its bundle there, removed with it).
+ */
+
+#include "target_posix.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* "runsc version 0.0~20221219.0" (Debian) or "release-20221219.0": the date. */
+static void runsc_version(const char *text, char *out, size_t size)
+{
+	const char *v = strstr(text, "version ");
+	size_t n;
+
+	v = v ? v + 8 : text;
+	for (const char *p = v; *p && *p != '\n'; p++) {
+		n = strspn(p, "0123456789");
+		if (n >= 8) { /* a release date */
+			snprintf(out, size, "%.*s", (int)n, p);
+			return;
+		}
+		if (n)
+			p += n - 1;
+	}
+	n = strcspn(v, " \n");
+	snprintf(out, size, "%.*s", (int)n, v);
+	for (char *p = out; *p; p++) /* a file name */
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_", *p))
+			*p = '_';
+	if (!out[0])
+		snprintf(out, size, "unknown");
+}
+
+/*
+ * What the sandbox says about itself: uname inside is gVisor's (fixed)
+ * answer; the sysctls are the ones the runner reports natively
+ * (plat_write_sysctls), read inside, where gVisor has them.
+ */
+static const char gvisor_probe[] =
+	"uname -s; uname -r; uname -m\n"
+	"for n in net.ipv4.tcp_fin_timeout net.ipv4.tcp_rfc1337 net.ipv4.tcp_abort_on_overflow \\\n"
+	"         net.ipv4.tcp_max_orphans net.ipv4.tcp_orphan_retries net.ipv4.tcp_tw_reuse \\\n"
+	"         net.ipv4.tcp_rmem net.ipv4.tcp_wmem; do\n"
+	"  f=/proc/sys/$(echo $n | tr . /)\n"
+	"  [ -r $f ] && echo \"# sysctl $n = $(tr '\\t' ' ' < $f)\"\n"
+	"done\n"
+	"exit 0\n";
+
+int gvisor_prepare(struct target_wrap *w, struct identity *id, int label_given, char *err,
+		   size_t errsize)
+{
+	char runsc[1024], version[64], *text, *line, *save = NULL;
+	char *probe[16];
+	char tmpdir[1200];
+	struct proc_exit ex;
+	size_t n = 0;
+	char *argv_version[] = {runsc, "--version", NULL};
+
+	if (find_program("runsc", runsc, sizeof runsc) == -1) {
+		snprintf(err, errsize, "--target gvisor: runsc is not installed (Debian: apt-get install runsc)");
+		return -1;
+	}
+	/*
+	 * runsc do keeps its bundle in $TMPDIR and its sandbox, as an unprivileged
+	 * user, mounts its chroot there: our scratch is private (0700), so runsc
+	 * gets a directory of its own, one it can enter, under /tmp.
+	 */
+	snprintf(w->shared, sizeof w->shared, "/tmp/sockconf-gvisor.XXXXXX");
+	if (plat_mkdir_p(w->dir) == -1 || !mkdtemp(w->shared) || chmod(w->shared, 0755) == -1) {
+		snprintf(err, errsize, "--target gvisor: cannot create a directory for runsc: %s",
+			 strerror(errno));
+		w->shared[0] = '\0';
+		return -1;
+	}
+	snprintf(w->strings[0], sizeof w->strings[0], "--root=%s/root", w->shared);
+	snprintf(w->strings[1], sizeof w->strings[1], "TMPDIR=%s", w->shared);
+	snprintf(w->strings[2], sizeof w->strings[2], "%s", runsc);
+	w->argv[n++] = w->strings[2];
+	w->argv[n++] = w->strings[0];
+	w->argv[n++] = "--network=none"; /* gVisor's own netstack, loopback only */
+	if (geteuid() != 0)
+		w->argv[n++] = "--rootless";
+	w->argv[n++] = "do";
+	w->argv[n++] = "-quiet";
+	w->argv[n] = NULL;
+	w->env[0] = w->strings[1];
+	w->env[1] = NULL;
+
+	if (run_bounded(argv_version, NULL, w->dir, "version", 30000, &ex, err, errsize) == -1)
+		return -1;
+	snprintf(tmpdir, sizeof tmpdir, "%s/version.out", w->dir);
+	text = slurp(tmpdir, NULL);
+	runsc_version(text ? text : "", version, sizeof version);
+	free(text);
+
+	/* the probe: does a sandbox start at all, and what does it say it is */
+	memcpy(probe, w->argv, (n + 1) * sizeof *probe);
+	probe[n] = "/bin/sh";
+	probe[n + 1] = "-c";
+	probe[n + 2] = (char *)gvisor_probe;
+	probe[n + 3] = NULL;
+	if (run_bounded(probe, w->env, w->dir, "probe", 60000, &ex, err, errsize) == -1)
+		return -1;
+	snprintf(tmpdir, sizeof tmpdir, "%s/probe.out", w->dir);
+	text = slurp(tmpdir, NULL);
+	if (ex.signo || ex.code != 0 || !text || !text[0]) {
+		char *e;
+		snprintf(tmpdir, sizeof tmpdir, "%s/probe.err", w->dir);
+		e = slurp(tmpdir, NULL);
+		snprintf(err, errsize, "--target gvisor: runsc cannot start a sandbox here (exit %d): %s",
+			 ex.signo ? 128 + ex.signo : ex.code, e ? tail_of(e, 300) : "");
+		for (char *p = err; *p; p++)
+			if (*p == '\n')
+				*p = ' ';
+		free(e);
+		free(text);
+		return -1;
+	}
+	snprintf(id->target, sizeof id->target, "gvisor");
+	snprintf(id->stack, sizeof id->stack, "gvisor netstack");
+	id->sysctls[0] = '\0';
+	n = 0;
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save), n++) {
+		if (n == 0)
+			snprintf(id->os, sizeof id->os, "%s", line);
+		else if (n == 1) /* gVisor's uname is fixed; say whose it is */
+			snprintf(id->kernel, sizeof id->kernel, "%s (gVisor runsc %s)", line, version);
+		else if (n == 2)
+			snprintf(id->machine, sizeof id->machine, "%s", line);
+		else if (strncmp(line, "# sysctl ", 9) == 0 &&
+			 strlen(id->sysctls) + strlen(line) + 2 < sizeof id->sysctls) {
+			strcat(id->sysctls, line);
+			strcat(id->sysctls, "\n");
+		}
+	}
+	free(text);
+	if (!id->sysctls[0]) /* none there: say so rather than show this machine's */
+		snprintf(id->sysctls, sizeof id->sysctls, "# sysctl (none readable in the sandbox)\n");
+	if (!label_given)
+		snprintf(id->label, sizeof id->label, "gvisor-%s", version);
+	return 0;
+}

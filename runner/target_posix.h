@@ -1,0 +1,116 @@
+/*
+ * target_posix.h: what the parts of the targets on a Linux host share
+ * (target.h is what they promise the runner).
+ *
+ *   target_posix.c     target_prepare, target_finish, target_run_guest and
+ *                      the guest's channel
+ *   gvisor_posix.c     gVisor: each case wrapped in runsc
+ *   guest_posix.c      the UML and QEMU guests: their init scripts and command lines
+ *   initramfs_posix.c  the QEMU guest's initramfs (cpio newc, with the
+ *                      shared libraries its programs need)
+ *   hosttools_posix.c  small tools on the host: programs, files, bounded runs
+ */
+#ifndef RUNNER_TARGET_POSIX_H
+#define RUNNER_TARGET_POSIX_H
+
+#include "identity.h"
+#include "options.h"
+#include "platform.h"
+#include "target.h"
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* ---- hosttools_posix.c ---------------------------------------------------------- */
+
+/* A program by name on PATH (or a path as it is): 0 with its path in out, or -1. */
+int find_program(const char *name, char *out, size_t size);
+/* The whole of a file, NUL-terminated (NULL when unreadable); its length in *len. */
+char *slurp(const char *path, size_t *len);
+/* The last `max` bytes of a text, from a line start, for messages. */
+const char *tail_of(const char *text, size_t max);
+/*
+ * Run argv to its end within bound_ms, its stdout and stderr in
+ * dir/NAME.out and dir/NAME.err.  0 with its exit in *ex; -1 with a message
+ * (it could not start, or it was killed at the bound).
+ */
+int run_bounded(char *const argv[], char *const env[], const char *dir, const char *name,
+		int bound_ms, struct proc_exit *ex, char *err, size_t errsize);
+/* A path made absolute (the guest sees the same tree, not the same cwd). */
+void absolute(const char *path, char *out, size_t size);
+/* s at the end of buf; -1 (buf as it was) when it does not fit. */
+int append(char *buf, size_t size, const char *s);
+
+/* ---- gvisor_posix.c ------------------------------------------------------------- */
+
+/*
+ * gVisor for target_prepare: runsc found and able to start a sandbox, *w
+ * filled in (w->dir set by the caller), *id what the sandbox says it is.
+ * 0, or -1 with a message in err.
+ */
+int gvisor_prepare(struct target_wrap *w, struct identity *id, int label_given, char *err,
+		   size_t errsize);
+
+/* ---- guest_posix.c: UML and QEMU ------------------------------------------------ */
+
+struct guest {
+	const char *target;     /* "uml", "qemu" */
+	char dir[1100];         /* our scratch for it: removed at the end */
+	char channel[1200];     /* what the guest runner said (see target_posix.c) */
+	char console[1200];     /* the kernel's console */
+	char *argv[40];         /* the guest: the kernel (uml) or qemu */
+	char *env[4];
+	char strings[16][1200];
+	unsigned nstrings;
+	int bound_ms;
+};
+
+/*
+ * Get the guest in g->dir ready to boot: its files written, g->argv,
+ * g->env, g->channel, g->console and g->bound_ms (the boot's) filled in.
+ * 0, or -1 with a message in err.
+ */
+int uml_setup(struct guest *g, const struct options *o, const char *exe_dir, const char *cases_dir,
+	      const char *div_dir, char *err, size_t errsize);
+int qemu_setup(struct guest *g, const struct options *o, const char *exe_dir, const char *cases_dir,
+	       const char *div_dir, char *err, size_t errsize);
+
+/* ---- initramfs_posix.c ---------------------------------------------------------- */
+
+struct cpio {
+	FILE *f;
+	unsigned ino;
+	int failed;
+};
+
+struct initramfs {
+	struct cpio c;
+	char *dirs, *files; /* made so far; the programs whose libraries it needs */
+	size_t ndirs, nfiles;
+	const char *dir, *into; /* plat_list_files: from where, to where */
+};
+
+/* Start an initramfs at path: 0, or -1 with errno. */
+int initramfs_open(struct initramfs *fs, const char *path);
+/* A directory, known from then on: a file in it does not make it again. */
+void initramfs_dir(struct initramfs *fs, const char *name);
+/* A character device node (perm: its permission bits). */
+void initramfs_chardev(struct initramfs *fs, const char *name, unsigned perm, unsigned rmajor,
+		       unsigned rminor);
+/* A host file as `in`, its directories first; a dynamically linked one's libraries: see below. */
+void initramfs_file(struct initramfs *fs, const char *in, const char *host);
+/* Each file of host_dir whose name ends with suffix ("" for all), into the directory `into`. */
+void initramfs_tree(struct initramfs *fs, const char *host_dir, const char *suffix,
+		    const char *into);
+void initramfs_symlink(struct initramfs *fs, const char *name, const char *to);
+void initramfs_text(struct initramfs *fs, const char *name, const char *text, unsigned perm);
+/*
+ * The shared libraries of the dynamically linked programs so far (ldd runs
+ * in work_dir); their directories in libdirs.  0, or -1 with a message in err.
+ */
+int initramfs_libraries(struct initramfs *fs, const char *work_dir, char *libdirs, size_t size,
+			char *err, size_t errsize);
+/* End it, close it, free fs: 0, or -1 when any part of it could not be written. */
+int initramfs_close(struct initramfs *fs);
+
+#endif
