@@ -66,11 +66,13 @@ def main():
     for n, (name, breaks) in enumerate(mutants, 1):
         print(f"  {n:2d} {name:24s} {breaks}")
     print(f"\n{'case':{width}s}  " + " ".join(f"{n:2d}" for n in range(1, len(mutants) + 1)) + "  killers")
-    survivors = []
+    survivors, skipped = [], []
     for case in ids:
         row = [" X" if case in killed[name] else " ." for name, _ in mutants]
         count = sum(cell == " X" for cell in row)
-        if count == 0:
+        if real[case] == "ok SKIP":  # e.g. no packet capture without root: nothing to kill here
+            skipped.append(case)
+        elif count == 0:
             survivors.append(case)
         print(f"{case:{width}s}  " + " ".join(row) + f"  {count}")
     idle = [name for name, _ in mutants if not killed[name]]
@@ -78,6 +80,8 @@ def main():
     print(f"\n{len(ids)} cases x {len(mutants)} mutants: {total} kills; "
           f"{len(ids) - len(survivors)} of {len(ids)} cases killed; "
           f"{len(mutants) - len(idle)} of {len(mutants)} mutants caught")
+    for case in skipped:
+        print(f"mutants: {case} skips on this machine: not counted (run as root to capture)")
     for case in survivors:
         print(f"mutants: no mutant kills {case}: the case cannot be shown to fail")
     for name in idle:
