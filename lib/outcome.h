@@ -40,6 +40,11 @@ void sc_format_errno(char *out, size_t outsize, int err);
 const char *sc_errno_name(int err);
 /* Print "# quiet: N ms why" for a negative window (wait.c). */
 void sc_announce_quiet(const char *why);
+/*
+ * For conditions no poll event announces (acknowledgements, TCP states):
+ * pause before the next read, 0, 1, 2, 4, then 8 ms at most (wait.c).
+ */
+void sc_backoff_pause(int *backoff_ms);
 /* Run fn(arg) when the current family ends, however it ends (newest first). */
 void sc_at_family_end(void (*fn)(void *), void *arg);
 void sc_run_family_end(void);

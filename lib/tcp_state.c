@@ -81,13 +81,10 @@ static void wait_state(enum sc_tcp_state (*read_state)(const void *), const void
 
 	sc_current_step = awaited;
 	while ((got = read_state(what)) != want) {
-		struct pollfd none = {.fd = -1, .events = 0, .revents = 0};
-
 		if (now_ms() > deadline)
 			sc_fail(NULL, "timed out after %d ms waiting for %s %s (it is %s)",
 				sc_wait_bound_ms(), awaited, tcp_state_name(want), tcp_state_name(got));
-		sc_poll(&none, 1, backoff_ms); /* a bounded pause between reads */
-		backoff_ms = backoff_ms ? (backoff_ms < 8 ? backoff_ms * 2 : 8) : 1;
+		sc_backoff_pause(&backoff_ms);
 	}
 }
 

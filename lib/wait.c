@@ -17,17 +17,21 @@ double now_ms(void)
 	return sc_plat_now_ms();
 }
 
+/* Milliseconds from the environment, or the default when unset or not positive. */
+static int env_ms(const char *name, int fallback)
+{
+	const char *s = getenv(name);
+	int ms = s ? atoi(s) : 0;
+
+	return ms > 0 ? ms : fallback;
+}
+
 int sc_quiet_ms(void)
 {
 	static int quiet;
-	const char *s;
 
-	if (quiet)
-		return quiet;
-	s = getenv("SOCKCONF_QUIET_MS");
-	quiet = s ? atoi(s) : 0;
-	if (quiet <= 0)
-		quiet = 20;
+	if (!quiet)
+		quiet = env_ms("SOCKCONF_QUIET_MS", 20);
 	return quiet;
 }
 
@@ -41,15 +45,18 @@ void sc_announce_quiet(const char *why)
 int sc_wait_bound_ms(void)
 {
 	static int bound;
-	const char *s;
 
-	if (bound)
-		return bound;
-	s = getenv("SOCKCONF_WAIT_MS");
-	bound = s ? atoi(s) : 0;
-	if (bound <= 0)
-		bound = 2000;
+	if (!bound)
+		bound = env_ms("SOCKCONF_WAIT_MS", 2000);
 	return bound;
+}
+
+void sc_backoff_pause(int *backoff_ms)
+{
+	struct pollfd none = {.fd = -1, .events = 0, .revents = 0};
+
+	sc_poll(&none, 1, *backoff_ms); /* a bounded pause between reads */
+	*backoff_ms = *backoff_ms ? (*backoff_ms < 8 ? *backoff_ms * 2 : 8) : 1;
 }
 
 static short poll_once(int fd, short events, int timeout_ms)
@@ -127,9 +134,7 @@ void wait_peer_acked(int fd)
 		if (sc_plat_now_ms() > deadline)
 			sc_fail(NULL, "timed out after %d ms waiting for the peer to acknowledge %ld bytes",
 				sc_wait_bound_ms(), unacked);
-		/* ACKs raise no poll event: re-read at 0, 1, 2, 4 .. 8 ms intervals */
-		poll_once(fd, 0, backoff_ms);
-		backoff_ms = backoff_ms ? (backoff_ms < 8 ? backoff_ms * 2 : 8) : 1;
+		sc_backoff_pause(&backoff_ms); /* ACKs raise no poll event */
 	}
 }
 
