@@ -43,10 +43,22 @@ typedef SSIZE_T ssize_t;
 #include <unistd.h>
 #define SC_HAVE_SIGPIPE 1
 #define SC_HAVE_AF_UNIX 1
+#if !defined(MSG_NOSIGNAL) && defined(SO_NOSIGPIPE)
+/*
+ * macOS: no MSG_NOSIGNAL, but the socket option SO_NOSIGPIPE.  A case's
+ * MSG_NOSIGNAL is then a bit of lib's own, which the kernel stack's send
+ * strips and honours with SO_NOSIGPIPE for that one call (stack_posix.c).
+ */
+#define SC_MSG_NOSIGNAL_BY_SOCKOPT 0x40000000
+#define MSG_NOSIGNAL SC_MSG_NOSIGNAL_BY_SOCKOPT
+#endif
 #endif
 
 #ifndef MSG_NOSIGNAL
-#define MSG_NOSIGNAL 0 /* Windows: there is no SIGPIPE to suppress */
+/* Windows: there is no SIGPIPE to suppress.  (A POSIX system with neither
+ * MSG_NOSIGNAL nor SO_NOSIGPIPE lands here too: there a case's MSG_NOSIGNAL
+ * send to a broken connection dies of SIGPIPE, a crash the runner reports.) */
+#define MSG_NOSIGNAL 0
 #endif
 #ifdef POLLRDHUP
 #define SC_POLLRDHUP POLLRDHUP /* Linux: the peer shut down its sending side */

@@ -1,5 +1,9 @@
-/* platform_posix.c: the platform layer on POSIX systems. */
-#define _POSIX_C_SOURCE 200809L
+/*
+ * platform_posix.c: the platform layer on POSIX systems.  It defines no
+ * _POSIX_C_SOURCE of its own: that would hide what it needs beyond POSIX
+ * on the BSDs and macOS (setitimer, pthread_cond_timedwait_relative_np).
+ * On glibc the Makefile's _DEFAULT_SOURCE gives setitimer and syscall().
+ */
 #include "platform.h"
 
 #include <stdio.h>
@@ -159,9 +163,21 @@ int sc_plat_thread_sleeping(long id)
 	return paren && paren[1] == ' ' && paren[2] == 'S';
 }
 
+/*
+ * The event's bounded wait runs on the monotonic clock, so a step of the
+ * wall clock neither ends it early nor stretches it:
+ *  - macOS has no pthread_condattr_setclock; pthread_cond_timedwait_relative_np
+ *    takes the time left instead of a deadline.
+ *  - elsewhere the condition is put on CLOCK_MONOTONIC.  This is tried, not
+ *    read from _POSIX_CLOCK_SELECTION: FreeBSD and OpenBSD say -1 there and
+ *    implement it.  Where it fails the deadlines are CLOCK_REALTIME ones,
+ *    and the loop in sc_plat_event_wait re-arms them from the monotonic
+ *    time left, so a forward step cannot end the wait early.
+ */
 struct sc_plat_event {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
+	clockid_t clock; /* the clock pthread_cond_timedwait reads the deadline on */
 	int set;
 };
 
@@ -174,7 +190,11 @@ struct sc_plat_event *sc_plat_event_new(void)
 		return NULL;
 	pthread_mutex_init(&e->lock, NULL);
 	pthread_condattr_init(&attr);
-	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	e->clock = CLOCK_REALTIME;
+#if !defined(__APPLE__)
+	if (pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) == 0)
+		e->clock = CLOCK_MONOTONIC;
+#endif
 	pthread_cond_init(&e->cond, &attr);
 	pthread_condattr_destroy(&attr);
 	return e;
@@ -188,19 +208,43 @@ void sc_plat_event_set(struct sc_plat_event *e)
 	pthread_mutex_unlock(&e->lock);
 }
 
+/* t + ms, normalised */
+static struct timespec timespec_after(struct timespec t, double ms)
+{
+	long long ns = (long long)(ms * 1e6);
+
+	t.tv_sec += (time_t)(ns / 1000000000LL);
+	t.tv_nsec += (long)(ns % 1000000000LL);
+	if (t.tv_nsec >= 1000000000L)
+		t.tv_sec++, t.tv_nsec -= 1000000000L;
+	return t;
+}
+
+/* One wait on e->cond (e->lock held) of at most left_ms; it may end sooner. */
+static void event_cond_wait(struct sc_plat_event *e, double left_ms)
+{
+#if defined(__APPLE__)
+	struct timespec zero = {0, 0}, left = timespec_after(zero, left_ms);
+
+	pthread_cond_timedwait_relative_np(&e->cond, &e->lock, &left);
+#else
+	struct timespec now, until;
+
+	clock_gettime(e->clock, &now);
+	until = timespec_after(now, left_ms);
+	pthread_cond_timedwait(&e->cond, &e->lock, &until);
+#endif
+}
+
 int sc_plat_event_wait(struct sc_plat_event *e, int timeout_ms)
 {
-	struct timespec until;
+	double deadline_ms = sc_plat_now_ms() + timeout_ms, left_ms;
 	int set;
 
-	clock_gettime(CLOCK_MONOTONIC, &until);
-	until.tv_sec += timeout_ms / 1000;
-	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L)
-		until.tv_sec++, until.tv_nsec -= 1000000000L;
 	pthread_mutex_lock(&e->lock);
-	while (!e->set && pthread_cond_timedwait(&e->cond, &e->lock, &until) == 0)
-		;
+	/* woken early (spuriously, or by a wall-clock step): wait out what is left */
+	while (!e->set && (left_ms = deadline_ms - sc_plat_now_ms()) > 0)
+		event_cond_wait(e, left_ms);
 	set = e->set;
 	pthread_mutex_unlock(&e->lock);
 	return set;
