@@ -74,10 +74,13 @@ int main(void)
 	register_label_tests();
 	register_verdict_tests();
 	register_report_tests();
+	register_junit_tests();
 	register_tap_yaml_tests();
 	register_pattern_tests();
 	register_errnames_tests();
 	register_run_tap_tests();
+	register_nosignal_send_tests();
+	register_platform_event_tests();
 	if (CU_get_error() != CUE_SUCCESS) {
 		fprintf(stderr, "unit-tests: registering the suites failed: %s\n", CU_get_error_msg());
 		CU_cleanup_registry();

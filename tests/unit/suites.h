@@ -54,9 +54,12 @@ void register_divergence_tests(void);
 void register_label_tests(void);
 void register_verdict_tests(void);
 void register_report_tests(void);
+void register_junit_tests(void);
 void register_tap_yaml_tests(void);
 void register_pattern_tests(void);
 void register_errnames_tests(void);
 void register_run_tap_tests(void);
+void register_nosignal_send_tests(void);
+void register_platform_event_tests(void);
 
 #endif
