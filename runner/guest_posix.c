@@ -48,24 +48,6 @@ static char *gstr(struct guest *g, const char *fmt, ...)
 }
 
 /* A word for sh: single-quoted. */
-static void sh_quote(char *out, size_t size, const char *s)
-{
-	size_t n = 0;
-
-	if (size < 3)
-		return;
-	out[n++] = '\'';
-	for (; *s && n + 6 < size; s++) {
-		if (*s == '\'') {
-			memcpy(out + n, "'\\''", 4);
-			n += 4;
-		} else
-			out[n++] = *s;
-	}
-	out[n++] = '\'';
-	out[n] = '\0';
-}
-
 static int write_text(const char *path, const char *text, int mode)
 {
 	FILE *f = fopen(path, "wb");
@@ -88,15 +70,15 @@ static int guest_command(char *out, size_t size, const struct options *o, const 
 	char word[1200], num[64];
 
 	out[0] = '\0';
-	sh_quote(word, sizeof word, runner);
+	shell_quote(word, sizeof word, runner);
 	append(out, size, word);
 	append(out, size, " --as-target ");
 	append(out, size, o->target);
 	append(out, size, " run --no-out --cases ");
-	sh_quote(word, sizeof word, cases);
+	shell_quote(word, sizeof word, cases);
 	append(out, size, word);
 	append(out, size, " --divergences ");
-	sh_quote(word, sizeof word, divs);
+	shell_quote(word, sizeof word, divs);
 	append(out, size, word);
 	snprintf(num, sizeof num, " --timeout %u.%03u --repeat %u", o->timeout_ms / 1000,
 		 o->timeout_ms % 1000, o->repeat);
@@ -109,12 +91,12 @@ static int guest_command(char *out, size_t size, const struct options *o, const 
 		append(out, size, " --times");
 	if (o->label) {
 		append(out, size, " --label ");
-		sh_quote(word, sizeof word, o->label);
+		shell_quote(word, sizeof word, o->label);
 		append(out, size, word);
 	}
 	for (size_t i = 0; i < o->nfilters; i++) {
 		append(out, size, " ");
-		sh_quote(word, sizeof word, o->filters[i]);
+		shell_quote(word, sizeof word, o->filters[i]);
 		if (append(out, size, word) == -1)
 			return -1;
 	}
@@ -144,14 +126,14 @@ int uml_setup(struct guest *g, const struct options *o, const char *exe_dir, con
 	const char *k = getenv("SOCKCONF_UML_KERNEL");
 	size_t n = 0;
 
-	if (find_program(k && *k ? k : "linux", kernel, sizeof kernel) == -1) {
+	if (plat_find_program(k && *k ? k : "linux", kernel, sizeof kernel) == -1) {
 		if (k && *k)
 			snprintf(err, errsize, "--target uml: SOCKCONF_UML_KERNEL=%s is not executable", k);
 		else
 			snprintf(err, errsize, "--target uml: user-mode Linux is not installed (Debian: apt-get install user-mode-linux)");
 		return -1;
 	}
-	if (find_program("busybox", busybox, sizeof busybox) == -1) {
+	if (plat_find_program("busybox", busybox, sizeof busybox) == -1) {
 		snprintf(err, errsize, "--target uml: busybox is not installed (Debian: apt-get install busybox-static)");
 		return -1;
 	}
@@ -170,8 +152,8 @@ int uml_setup(struct guest *g, const struct options *o, const char *exe_dir, con
 		snprintf(err, errsize, "--target uml: the command line is too long");
 		return -1;
 	}
-	sh_quote(q_dir, sizeof q_dir, g->dir);
-	sh_quote(q_cwd, sizeof q_cwd, cwd);
+	shell_quote(q_dir, sizeof q_dir, g->dir);
+	shell_quote(q_cwd, sizeof q_cwd, cwd);
 	snprintf(g->channel, sizeof g->channel, "%s/channel", out);
 	snprintf(g->console, sizeof g->console, "%s/console", g->dir);
 	snprintf(script, sizeof script,
@@ -265,7 +247,7 @@ static int qemu_kernel(struct guest *g, const char *cache_root, char *out, size_
 	snprintf(out, size, "%s/vmlinuz", cache);
 	if (access(out, R_OK) == 0)
 		return 0;
-	if (find_program("apt-get", sh, sizeof sh) == -1 || find_program("dpkg-deb", sh, sizeof sh) == -1) {
+	if (plat_find_program("apt-get", sh, sizeof sh) == -1 || plat_find_program("dpkg-deb", sh, sizeof sh) == -1) {
 		snprintf(err, errsize, "--target qemu: no kernel: fetching %s needs apt-get and dpkg-deb (Debian), or set SOCKCONF_QEMU_KERNEL to a bzImage", pkg);
 		return -1;
 	}
@@ -312,11 +294,11 @@ int qemu_setup(struct guest *g, const struct options *o, const char *exe_dir, co
 		snprintf(err, errsize, "--target qemu: boots an x86-64 Debian kernel; this machine is %s", mach);
 		return -1;
 	}
-	if (find_program("qemu-system-x86_64", qemu, sizeof qemu) == -1) {
+	if (plat_find_program("qemu-system-x86_64", qemu, sizeof qemu) == -1) {
 		snprintf(err, errsize, "--target qemu: QEMU is not installed (Debian: apt-get install qemu-system-x86)");
 		return -1;
 	}
-	if (find_program("busybox", busybox, sizeof busybox) == -1) {
+	if (plat_find_program("busybox", busybox, sizeof busybox) == -1) {
 		snprintf(err, errsize, "--target qemu: busybox is not installed (Debian: apt-get install busybox-static)");
 		return -1;
 	}

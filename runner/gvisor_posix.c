@@ -9,6 +9,7 @@
  *           its timeout leaves its bundle there, removed with it).
  */
 
+#include "summary.h"
 #include "target_posix.h"
 
 #include <errno.h>
@@ -69,10 +70,11 @@ int gvisor_prepare(struct target_wrap *w, struct identity *id, int label_given, 
 	size_t n = 0;
 	char *argv_version[] = {runsc, "--version", NULL};
 
-	if (find_program("runsc", runsc, sizeof runsc) == -1) {
+	if (plat_find_program("runsc", runsc, sizeof runsc) == -1) {
 		snprintf(err, errsize, "--target gvisor: runsc is not installed (Debian: apt-get install runsc)");
 		return -1;
 	}
+	progress("starting a gVisor sandbox to read its identity; then each case runs in one of its own");
 	/*
 	 * runsc do keeps its bundle in $TMPDIR and its sandbox, as an unprivileged
 	 * user, mounts its chroot there: our scratch is private (0700), so runsc
@@ -130,7 +132,7 @@ int gvisor_prepare(struct target_wrap *w, struct identity *id, int label_given, 
 		return -1;
 	}
 	snprintf(id->target, sizeof id->target, "gvisor");
-	snprintf(id->stack, sizeof id->stack, "gvisor netstack");
+	snprintf(id->stack, sizeof id->stack, "netstack"); /* gVisor's own, not the host's */
 	id->sysctls[0] = '\0';
 	n = 0;
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save), n++) {
@@ -149,7 +151,11 @@ int gvisor_prepare(struct target_wrap *w, struct identity *id, int label_given, 
 	free(text);
 	if (!id->sysctls[0]) /* none there: say so rather than show this machine's */
 		snprintf(id->sysctls, sizeof id->sysctls, "# sysctl (none readable in the sandbox)\n");
-	if (!label_given)
-		snprintf(id->label, sizeof id->label, "gvisor-%s", version);
+	if (!label_given) { /* gvisor-20221219-netstack-x86_64: the release is runsc's */
+		struct identity named = *id;
+		snprintf(named.os, sizeof named.os, "gvisor");
+		snprintf(named.kernel, sizeof named.kernel, "%s", version);
+		make_label(id->label, sizeof id->label, &named);
+	}
 	return 0;
 }

@@ -1,6 +1,6 @@
 /*
  * hosttools_posix.c: small tools the targets use on the host (see
- * target_posix.h): programs on PATH, whole files, runs within a bound.
+ * target_posix.h): whole files, runs within a bound.
  */
 
 #include "target_posix.h"
@@ -8,24 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-int find_program(const char *name, char *out, size_t size)
-{
-	const char *path = getenv("PATH");
-
-	if (strchr(name, '/')) {
-		snprintf(out, size, "%s", name);
-		return plat_is_executable(out) ? 0 : -1;
-	}
-	for (const char *p = path ? path : "/usr/bin:/bin"; *p;) {
-		size_t n = strcspn(p, ":");
-		snprintf(out, size, "%.*s/%s", (int)n, n ? p : ".", name);
-		if (plat_is_executable(out))
-			return 0;
-		p += n + (p[n] == ':');
-	}
-	return -1;
-}
 
 char *slurp(const char *path, size_t *len)
 {

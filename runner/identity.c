@@ -6,26 +6,39 @@
 #include <string.h>
 #include <time.h>
 
-void make_label(char *out, size_t size, const char *os, const char *release, const char *target)
+/* One word of a file name: lowercase, and nothing that makes a directory
+ * ("GNU/kFreeBSD") or another word. */
+static void label_word(char *out, size_t size, const char *s)
 {
-	char los[64], version[64];
-	size_t n = 0, v = 0;
+	size_t n = 0;
 
-	for (; os[n] && n < sizeof los - 1; n++)
-		los[n] = (char)tolower((unsigned char)os[n]);
-	los[n] = '\0';
+	for (; s[n] && n + 1 < size; n++) {
+		char c = (char)tolower((unsigned char)s[n]);
+		out[n] = isalnum((unsigned char)c) || c == '.' || c == '_' ? c : '_';
+	}
+	out[n] = '\0';
+}
+
+void make_label(char *out, size_t size, const struct identity *id)
+{
+	char os[64], version[64], target[32], stack[32], machine[64];
+	size_t v = 0;
+
 	/* "6.18.44-fc-v509" -> "6.18.44": the local suffix says nothing about the stack */
-	while (release[v] && v < sizeof version - 1 &&
-	       (isdigit((unsigned char)release[v]) || release[v] == '.'))
+	while (id->kernel[v] && v < sizeof version - 1 &&
+	       (isdigit((unsigned char)id->kernel[v]) || id->kernel[v] == '.'))
 		v++;
-	memcpy(version, release, v);
+	memcpy(version, id->kernel, v);
 	version[v] = '\0';
 	while (v && version[v - 1] == '.')
 		version[--v] = '\0';
-	for (char *p = los; *p; p++) /* a file name: "GNU/kFreeBSD" must not make a directory */
-		if (!isalnum((unsigned char)*p) && *p != '.')
-			*p = '_';
-	snprintf(out, size, "%s-%s-%s", los, v ? version : "unknown", target);
+	label_word(os, sizeof os, id->os);
+	label_word(target, sizeof target, id->target);
+	label_word(stack, sizeof stack, id->stack);
+	label_word(machine, sizeof machine, id->machine[0] ? id->machine : "unknown");
+	/* a target that is its own platform (gvisor-20221219-...) is named once */
+	snprintf(out, size, "%s-%s%s%s-%s-%s", os, v ? version : "unknown",
+		 strcmp(os, target) ? "-" : "", strcmp(os, target) ? target : "", stack, machine);
 }
 
 void identity_of_this_machine(struct identity *id, const char *target, const char *label_override)
@@ -42,7 +55,7 @@ void identity_of_this_machine(struct identity *id, const char *target, const cha
 	if (label_override)
 		snprintf(id->label, sizeof id->label, "%s", label_override);
 	else
-		make_label(id->label, sizeof id->label, id->os, id->kernel, target);
+		make_label(id->label, sizeof id->label, id);
 }
 
 void identity_write(FILE *out, const struct identity *id)
@@ -55,6 +68,11 @@ void identity_write(FILE *out, const struct identity *id)
 	fprintf(out, "# stack: %s\n", id->stack);
 	fprintf(out, "# machine: %s\n", id->machine);
 	fprintf(out, "# date: %s\n", id->date);
+	fprintf(out, "# version: sockconf %s\n", sockconf_version);
+	if (id->command[0])
+		fprintf(out, "# command: %s\n", id->command);
+	if (id->partial[0])
+		fprintf(out, "# partial: %s\n", id->partial);
 	if (id->sysctls[0])
 		fputs(id->sysctls, out);
 	else

@@ -12,13 +12,19 @@ struct identity {
 	char machine[64];  /* "x86_64" */
 	char stack[32];    /* "kernel" */
 	char date[32];     /* "2026-11-22T03:10:00Z" */
-	char label[160];   /* "linux-6.18.44-native" */
+	char label[160];   /* "linux-6.18.44-native-kernel-x86_64" */
+	char command[1024]; /* "sockconf run -j 2 rst.*": how the run was asked for */
+	char partial[512];  /* "3 of 52 cases: rst.*": a filtered run; "": the whole catalogue */
 	char sysctls[1024]; /* "# sysctl ..." lines a target reported; "": this machine's */
 };
 
+/* "0.7+g1a2b3c4": the release and commit (the Makefile writes it to $(BUILD)/version.c) */
+extern const char sockconf_version[];
+
 void identity_of_this_machine(struct identity *id, const char *target, const char *label_override);
-/* "linux-6.18.44-native": OS lowercased, the release's leading version, the target. */
-void make_label(char *out, size_t size, const char *os, const char *release, const char *target);
+/* "linux-6.18.44-native-kernel-x86_64": the OS lowercased, the release's leading
+ * version, the target (unless it is the OS: gvisor), the stack, the machine. */
+void make_label(char *out, size_t size, const struct identity *id);
 /* The comment lines a run's TAP starts with. */
 void identity_write(FILE *out, const struct identity *id);
 

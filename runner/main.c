@@ -2,15 +2,19 @@
  * sockconf: lists and runs the cases, applies the recorded divergences,
  * prints TAP and writes results/<label>.tap.
  */
+#include "atomic_file.h"
 #include "catalog.h"
 #include "diff.h"
 #include "divergence.h"
 #include "identity.h"
+#include "junit.h"
 #include "matrix.h"
 #include "options.h"
+#include "paths.h"
 #include "platform.h"
 #include "report.h"
 #include "schedule.h"
+#include "summary.h"
 #include "target.h"
 
 #include <errno.h>
@@ -148,6 +152,8 @@ struct printing {
 	unsigned timeout_ms;
 	int times;
 	struct tally tally;
+	struct summary summary;
+	struct junit *junit;  /* --junit: the same cases as JUnit XML; NULL: none */
 };
 
 /* Called as each case finishes; prints every case whose turn has come. */
@@ -165,17 +171,35 @@ static void case_done(size_t index, struct case_result *r, void *ctx)
 			fflush(pr->streams[s]);
 		}
 		report_count(&pr->tally, c);
+		summary_note(&pr->summary, c);
+		if (pr->junit)
+			junit_case(pr->junit, c);
 		pr->ready[pr->next] = 0;
 		pr->next++;
 	}
 }
 
-static int run_cases(const struct options *o, struct catalog *cat, const struct divergences *d,
-		     const char *scratch)
+/* A filtered run is marked partial and written beside, never over, a whole run's file. */
+static void note_partial(struct identity *id, const struct options *o, size_t selected, size_t catalogued)
 {
+	size_t n;
+
+	if (!o->nfilters)
+		return;
+	n = (size_t)snprintf(id->partial, sizeof id->partial, "%zu of %zu cases:", selected, catalogued);
+	for (size_t i = 0; i < o->nfilters && n < sizeof id->partial; i++)
+		n += (size_t)snprintf(id->partial + n, sizeof id->partial - n, " %s", o->filters[i]);
+}
+
+static int run_cases(const struct options *o, struct catalog *cat, const struct divergences *d,
+		     const char *scratch, size_t catalogued)
+{
+	double started = plat_now_ms();
 	struct identity id;
-	char tmp_path[1200] = "", final_path[1200] = "";
+	char final_path[1200] = "";
+	struct atomic_file results;
 	FILE *results_file = NULL;
+	struct junit junit;
 	struct printing pr;
 	struct schedule s;
 	char **summaries = NULL;
@@ -185,6 +209,8 @@ static int run_cases(const struct options *o, struct catalog *cat, const struct 
 	char terr[1200];
 
 	identity_of_this_machine(&id, o->as_target ? o->as_target : o->target, o->label);
+	options_command_line(o, id.command, sizeof id.command);
+	note_partial(&id, o, cat->n, catalogued);
 	if (target_prepare(&wrap, o->target, &id, o->label != NULL, scratch, terr, sizeof terr) == -1)
 		return fatal("%s", terr);
 	if (o->out_dir) {
@@ -192,13 +218,21 @@ static int run_cases(const struct options *o, struct catalog *cat, const struct 
 			target_finish(&wrap);
 			return fatal("cannot create the results directory %s", o->out_dir);
 		}
-		snprintf(final_path, sizeof final_path, "%s/%s.tap", o->out_dir, id.label);
-		snprintf(tmp_path, sizeof tmp_path, "%s/.%s.tap.tmp.%d", o->out_dir, id.label, plat_pid());
-		results_file = fopen(tmp_path, "wb");
-		if (!results_file) {
+		snprintf(final_path, sizeof final_path, "%s/%s%s.tap", o->out_dir, id.label,
+			 id.partial[0] ? ".partial" : "");
+		if (atomic_file_open(&results, final_path) == -1) {
 			target_finish(&wrap);
 			return fatal("cannot write in the results directory %s", o->out_dir);
 		}
+		results_file = results.f;
+	}
+	if (o->junit_path && junit_open(&junit, o->junit_path, &id) == -1) {
+		snprintf(terr, sizeof terr, "cannot write the JUnit report %s: %s", o->junit_path,
+			 strerror(errno));
+		if (results_file)
+			atomic_file_discard(&results);
+		target_finish(&wrap);
+		return fatal("%s", terr);
 	}
 
 	memset(&pr, 0, sizeof pr);
@@ -211,6 +245,7 @@ static int run_cases(const struct options *o, struct catalog *cat, const struct 
 	pr.d = d;
 	pr.label = id.label;
 	pr.timeout_ms = o->timeout_ms;
+	pr.junit = o->junit_path ? &junit : NULL;
 	if (!pr.results || !pr.ready || !summaries) {
 		fprintf(stderr, "sockconf: out of memory\n");
 		exit(EXIT_USAGE);
@@ -229,6 +264,8 @@ static int run_cases(const struct options *o, struct catalog *cat, const struct 
 
 	for (unsigned round = 0; round < o->repeat && !interrupted; round++) {
 		pr.next = 0;
+		if (pr.junit)
+			junit_round(pr.junit); /* a testsuite per round */
 		interrupted = schedule_run(&s, pr.results);
 		for (size_t i = 0; !interrupted && i < cat->n; i++) {
 			char now[2048];
@@ -250,10 +287,10 @@ static int run_cases(const struct options *o, struct catalog *cat, const struct 
 	if (interrupted) {
 		printf("Bail out! interrupted by %s\n", signal_name(interrupted));
 		fflush(stdout);
-		if (results_file) {
-			fclose(results_file);
-			remove(tmp_path);
-		}
+		if (results_file)
+			atomic_file_discard(&results);
+		if (pr.junit)
+			junit_finish(pr.junit, 0);
 		status = 128 + interrupted;
 	} else {
 		for (size_t st = 0; st < pr.nstreams; st++) {
@@ -263,16 +300,18 @@ static int run_cases(const struct options *o, struct catalog *cat, const struct 
 					unstable);
 		}
 		status = pr.tally.fail || unstable ? EXIT_NONCONFORMING : EXIT_CONFORMS;
-		if (results_file) {
-			int failed = fflush(results_file) != 0 || ferror(results_file);
-			failed |= fclose(results_file) != 0;
-			if (failed || plat_rename_replace(tmp_path, final_path) == -1) {
-				remove(tmp_path);
-				fprintf(stderr, "sockconf: could not write %s: %s\n", final_path,
-					strerror(errno));
-				status = EXIT_USAGE;
-			}
+		if (results_file && atomic_file_commit(&results) == -1) {
+			fprintf(stderr, "sockconf: could not write %s: %s\n", final_path, strerror(errno));
+			status = EXIT_USAGE;
+			results_file = NULL;
 		}
+		if (pr.junit && junit_finish(pr.junit, 1) == -1) {
+			fprintf(stderr, "sockconf: could not write %s: %s\n", o->junit_path, strerror(errno));
+			status = EXIT_USAGE;
+		}
+		fflush(stdout); /* the closing lines come after the TAP, wherever both go */
+		summary_print(stderr, &pr.summary, &pr.tally, plat_now_ms() - started,
+			      results_file ? final_path : NULL);
 	}
 	for (size_t i = 0; i < cat->n; i++)
 		free(summaries[i]);
@@ -300,16 +339,17 @@ int main(int argc, char **argv)
 		options_usage(stdout);
 		return EXIT_CONFORMS;
 	}
+	if (o.command == CMD_VERSION) {
+		printf("sockconf %s\n", sockconf_version);
+		return EXIT_CONFORMS;
+	}
 	if (o.command == CMD_DIFF)
 		return diff_main(o.filters[0], o.filters[1]);
 	plat_exe_dir(argv[0], exe_dir, sizeof exe_dir);
-	snprintf(cases_dir, sizeof cases_dir, "%s", o.cases_dir ? o.cases_dir : exe_dir);
-	if (!o.cases_dir)
-		strncat(cases_dir, "/cases", sizeof cases_dir - strlen(cases_dir) - 1);
-	if (o.divergences_dir)
-		snprintf(div_dir, sizeof div_dir, "%s", o.divergences_dir);
-	else /* the build tree is build/<triple>/: the data stays in the source tree */
-		snprintf(div_dir, sizeof div_dir, "%s/../../cases/divergences", exe_dir);
+	/* the build tree's layout, else the installed one (paths.h) */
+	if (paths_find(exe_dir, o.cases_dir, o.divergences_dir, cases_dir, div_dir, sizeof cases_dir,
+		       err, sizeof err) == -1 && o.command != CMD_MATRIX)
+		return fatal("%s", err);
 
 	if (o.command == CMD_MATRIX) /* the case programs only tell claims the files lack */
 		return matrix_main(o.results_dir, cases_dir);
@@ -333,7 +373,7 @@ int main(int argc, char **argv)
 	if (o.command == CMD_RUN && target_is_guest(o.target)) /* the run happens inside a guest */
 		status = target_run_guest(&o, &cat, exe_dir, cases_dir, div_dir, scratch);
 	else
-		status = o.command == CMD_LIST ? list_cases(&cat, scratch, o.markdown) : run_cases(&o, &cat, &d, scratch);
+		status = o.command == CMD_LIST ? list_cases(&cat, scratch, o.markdown) : run_cases(&o, &cat, &d, scratch, all.n);
 	plat_remove_tree(scratch);
 	divergences_free(&d);
 	catalog_free(&cat);

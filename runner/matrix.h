@@ -47,7 +47,10 @@ const char *matrix_status_name(enum cell_status s); /* "conforms" ... "not run" 
 /* One line of plain text: "diverges (inet, inet6: got 5; unix: skipped)". */
 void matrix_cell_text(const struct run_case *c, char *out, size_t size);
 
-/* Read every *.tap in dir.  0, or -1 with a message naming the file and line. */
+/* 1 when the platforms' cells for rows[row] are not all the same text. */
+int matrix_row_differs(const struct matrix *m, size_t row);
+
+/* Read every *.tap in dir (a filtered run's *.partial.tap aside).  0, or -1 with a message naming the file and line. */
 int matrix_load(struct matrix *m, const char *dir, char *err, size_t errsize);
 /* Claims and cites the results files lack (a case that conforms carries
  * none): asked of the case programs in cases_dir, where they exist. */

@@ -29,12 +29,14 @@ void options_usage(FILE *out)
 	      "                        runner inside a uml or qemu guest is given)\n"
 	      "  --out DIR             write DIR/<label>.tap (default: results)\n"
 	      "  --no-out              write no results file\n"
+	      "  --junit FILE          run: write a JUnit XML report of the run to FILE too\n"
 	      "  --cases DIR           case programs (default: cases/ beside the runner)\n"
 	      "  --divergences DIR     recorded divergences (default: the source tree's)\n"
 	      "  --label LABEL         name the results file LABEL.tap\n"
 	      "  --times               print each case's wall time\n"
 	      "  --markdown            list: a Markdown table of id, claim and sources\n"
 	      "  --results DIR         matrix: the results files (default: results)\n"
+	      "  --version             the suite's version\n"
 	      "  -h, --help            this text\n"
 	      "\n"
 	      "exit status: 0 every case conforms or diverges as recorded, 1 a case does\n"
@@ -99,6 +101,8 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 	o->target = "native";
 	o->out_dir = "results";
 	o->results_dir = "results";
+	o->argc = argc;
+	o->argv = argv;
 	err[0] = '\0';
 
 	for (int i = 1; i < argc; i++) {
@@ -106,6 +110,9 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 
 		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			o->command = CMD_HELP;
+			return 0;
+		} else if (strcmp(a, "--version") == 0) {
+			o->command = CMD_VERSION;
 			return 0;
 		} else if ((v = value_of(a, "--jobs", argc, argv, &i)) ||
 			   (v = value_of(a, "-j", argc, argv, &i))) {
@@ -138,6 +145,10 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 			o->out_dir = v;
 		} else if (strcmp(a, "--no-out") == 0) {
 			o->out_dir = NULL;
+		} else if ((v = value_of(a, "--junit", argc, argv, &i))) {
+			if (!*v)
+				goto bad_value;
+			o->junit_path = v;
 		} else if ((v = value_of(a, "--cases", argc, argv, &i))) {
 			if (!*v)
 				goto bad_value;
@@ -198,6 +209,15 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 			 o->target);
 		return -1;
 	}
+	if (o->junit_path && o->command != CMD_RUN) {
+		snprintf(err, errsize, "--junit FILE goes with run");
+		return -1;
+	}
+	if (o->junit_path && target_is_guest(o->target)) { /* the guest's runner judges the cases */
+		snprintf(err, errsize, "--junit FILE: not with --target %s (native and gvisor runs write it)",
+			 o->target);
+		return -1;
+	}
 	if (o->command == CMD_MATRIX && o->nfilters) {
 		snprintf(err, errsize, "matrix takes no arguments (--results DIR names the directory)");
 		return -1;
@@ -207,4 +227,40 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 		return -1;
 	}
 	return 0;
+}
+
+void shell_quote(char *out, size_t size, const char *s)
+{
+	size_t n = 0;
+
+	if (size < 3)
+		return;
+	out[n++] = '\'';
+	for (; *s && n + 6 < size; s++) {
+		if (*s == '\'') {
+			memcpy(out + n, "'\\''", 4);
+			n += 4;
+		} else
+			out[n++] = *s;
+	}
+	out[n++] = '\'';
+	out[n] = '\0';
+}
+
+void options_command_line(const struct options *o, char *out, size_t size)
+{
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (int i = 0; i < o->argc && n + 1 < size; i++) {
+		const char *w = o->argv[i];
+		char quoted[600];
+
+		/* plain words stay as they are: sockconf run -j 2 rst.* reads as typed */
+		if (*w && strspn(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=:,+@%*") == strlen(w))
+			snprintf(quoted, sizeof quoted, "%s", w);
+		else
+			shell_quote(quoted, sizeof quoted, w);
+		n += (size_t)snprintf(out + n, size - n, "%s%s", i ? " " : "", quoted);
+	}
 }

@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-enum command { CMD_HELP, CMD_LIST, CMD_RUN, CMD_MATRIX, CMD_DIFF };
+enum command { CMD_HELP, CMD_VERSION, CMD_LIST, CMD_RUN, CMD_MATRIX, CMD_DIFF };
 
 #define MAX_FILTERS 64
 
@@ -17,6 +17,7 @@ struct options {
 	const char *target;       /* "native", "gvisor", "uml", "qemu" (see target.h) */
 	const char *as_target;    /* run natively, but name the platform this target (a guest's runner) */
 	const char *out_dir;      /* where results/<label>.tap goes; NULL: nowhere */
+	const char *junit_path;   /* run: a JUnit XML report of the run too (--junit FILE); NULL: none */
 	const char *cases_dir;    /* NULL: <runner's dir>/cases */
 	const char *divergences_dir; /* NULL: <runner's dir>/../../cases/divergences */
 	const char *label;        /* NULL: made from OS, release and target */
@@ -25,10 +26,16 @@ struct options {
 	const char *results_dir;  /* matrix: where the *.tap files are; default "results" */
 	const char *filters[MAX_FILTERS]; /* diff: the two results files */
 	size_t nfilters;
+	int argc;                 /* the command line as given, for the results file */
+	char **argv;
 };
 
 /* 0, or -1 with a one-line message in err (the caller exits 2). */
 int options_parse(struct options *o, int argc, char **argv, char *err, size_t errsize);
 void options_usage(FILE *out);
+/* The command line as given, one line, each word quoted for sh where it needs it. */
+void options_command_line(const struct options *o, char *out, size_t size);
+/* 'word' for sh: single quotes, each ' as '\''. */
+void shell_quote(char *out, size_t size, const char *s);
 
 #endif

@@ -65,5 +65,9 @@ int plat_make_temp_dir(char *out, size_t size);
 void plat_remove_tree(const char *dir);
 const char *plat_exe_suffix(void); /* "" or ".exe" */
 int plat_pid(void);
+int plat_stderr_is_terminal(void);
+/* name as given when it is a path, else the first on PATH (with .exe on Windows).
+ * 0, or -1 when there is none. */
+int plat_find_program(const char *name, char *out, size_t size); /* progress lines are for a person watching */
 
 #endif

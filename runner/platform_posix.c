@@ -259,6 +259,24 @@ void plat_write_sysctls(FILE *out)
 
 /* ---- files ------------------------------------------------------------------- */
 
+int plat_find_program(const char *name, char *out, size_t size)
+{
+	const char *path = getenv("PATH");
+
+	if (strchr(name, '/')) {
+		snprintf(out, size, "%s", name);
+		return plat_is_executable(out) ? 0 : -1;
+	}
+	for (const char *p = path ? path : "/usr/bin:/bin"; *p;) {
+		size_t n = strcspn(p, ":");
+		snprintf(out, size, "%.*s/%s", (int)n, n ? p : ".", name);
+		if (plat_is_executable(out))
+			return 0;
+		p += n + (p[n] == ':');
+	}
+	return -1;
+}
+
 void plat_exe_dir(const char *argv0, char *out, size_t size)
 {
 	char path[4096];
@@ -267,7 +285,7 @@ void plat_exe_dir(const char *argv0, char *out, size_t size)
 
 	if (n > 0)
 		path[n] = '\0';
-	else
+	else if (plat_find_program(argv0, path, sizeof path) == -1) /* no /proc (the BSDs): as the shell found it */
 		snprintf(path, sizeof path, "%s", argv0);
 	slash = strrchr(path, '/');
 	if (slash)
@@ -369,4 +387,9 @@ const char *plat_exe_suffix(void)
 int plat_pid(void)
 {
 	return (int)getpid();
+}
+
+int plat_stderr_is_terminal(void)
+{
+	return isatty(STDERR_FILENO);
 }

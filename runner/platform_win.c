@@ -20,6 +20,7 @@
 
 #include <windows.h>
 #include <ctype.h>
+#include <io.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -268,7 +269,7 @@ static int is_regular_file(const char *path)
  * name, such as a target's wrapper) found on PATH with .exe added, as
  * CreateProcess would.  0, or -1 when none exists.
  */
-static int find_program(const char *name, char *app, DWORD size)
+int plat_find_program(const char *name, char *app, size_t size)
 {
 	DWORD n;
 
@@ -280,7 +281,7 @@ static int find_program(const char *name, char *app, DWORD size)
 		return 0;
 	if (strpbrk(name, "/\\:"))
 		return -1; /* a path: not searched for */
-	n = SearchPathA(NULL, name, ".exe", size, app, NULL);
+	n = SearchPathA(NULL, name, ".exe", (DWORD)size, app, NULL);
 	return n > 0 && n < size && is_regular_file(app) ? 0 : -1;
 }
 
@@ -296,7 +297,7 @@ int proc_start(struct proc *p, char *const argv[], char *const env[], const char
 	DWORD last;
 
 	memset(p, 0, sizeof *p);
-	if (find_program(argv[0], app, sizeof app) == -1) {
+	if (plat_find_program(argv[0], app, sizeof app) == -1) {
 		snprintf(err, errsize, "cannot execute %s: no such file", argv[0]);
 		return -1;
 	}
@@ -858,4 +859,9 @@ const char *plat_exe_suffix(void)
 int plat_pid(void)
 {
 	return (int)GetCurrentProcessId();
+}
+
+int plat_stderr_is_terminal(void)
+{
+	return _isatty(_fileno(stderr));
 }

@@ -9,6 +9,8 @@
  * "sockconf-stderr: " lines, then "sockconf-exit: N".
  */
 
+#include "atomic_file.h"
+#include "summary.h"
 #include "target_posix.h"
 #include "verdict.h"
 
@@ -80,6 +82,7 @@ struct channel {
 	size_t ntap, captap;
 	int have_exit, exit_code, have_plan;
 	char label[160];
+	char command[1024];  /* this runner's command line, for the guest's "# command:" */
 };
 
 static void channel_line(struct channel *ch, char *line)
@@ -99,6 +102,12 @@ static void channel_line(struct channel *ch, char *line)
 	}
 	if (!ch->label[0] && strncmp(line, "# label: ", 9) == 0)
 		snprintf(ch->label, sizeof ch->label, "%s", line + 9);
+	/* the run was asked for here, not by the guest's init */
+	if (ch->command[0] && strncmp(line, "# command: ", 11) == 0) {
+		snprintf(ch->line, sizeof ch->line, "# command: %s", ch->command);
+		line = ch->line;
+		n = strlen(line);
+	}
 	if (strncmp(line, "1..", 3) == 0)
 		ch->have_plan = 1;
 	printf("%s\n", line);
@@ -150,7 +159,12 @@ static void console_reason(const char *console, char *out, size_t size)
 	char *text = slurp(console, NULL);
 	const char *p = text ? strstr(text, "Kernel panic") : NULL;
 
-	if (p) {
+	if (text && strstr(text, "ptrace set fp regs failed")) {
+		/* UML 6.1 sizes its FP buffer below a host XSAVE area such as AMX's */
+		snprintf(out, size, "this user-mode Linux kernel cannot run a process on this CPU "
+				    "(its console: 'ptrace set fp regs failed'; the host's XSAVE area is "
+				    "larger than it handles, as with AMX): use --target qemu");
+	} else if (p) {
 		snprintf(out, size, "the guest kernel panicked: %.*s", (int)strcspn(p, "\r\n"), p);
 	} else if (text && text[0]) {
 		snprintf(out, size, "its console ended with: %s", tail_of(text, 240));
@@ -162,31 +176,29 @@ static void console_reason(const char *console, char *out, size_t size)
 	free(text);
 }
 
-/* DIR/<label>.tap, written whole under a temporary name, then renamed. */
-static int write_results(const char *out_dir, const char *label, const char *tap, size_t len)
+/* DIR/<label>.tap (.partial.tap for a filtered run), written whole under a
+ * temporary name, then renamed. */
+static int write_results(const char *out_dir, const char *label, int partial, const char *tap,
+			 size_t len)
 {
-	char tmp[1300], final[1300];
-	FILE *f;
-	int failed;
+	struct atomic_file a;
+	char path[1300];
 
 	if (plat_mkdir_p(out_dir) == -1) {
 		fprintf(stderr, "sockconf: cannot create the results directory %s\n", out_dir);
 		return -1;
 	}
-	snprintf(final, sizeof final, "%s/%s.tap", out_dir, label);
-	snprintf(tmp, sizeof tmp, "%s/.%s.tap.tmp.%d", out_dir, label, plat_pid());
-	f = fopen(tmp, "wb");
-	if (!f) {
+	snprintf(path, sizeof path, "%s/%s%s.tap", out_dir, label, partial ? ".partial" : "");
+	if (atomic_file_open(&a, path) == -1) {
 		fprintf(stderr, "sockconf: cannot write in the results directory %s\n", out_dir);
 		return -1;
 	}
-	failed = fwrite(tap, 1, len, f) != len;
-	failed |= fclose(f) != 0;
-	if (failed || plat_rename_replace(tmp, final) == -1) {
-		remove(tmp);
-		fprintf(stderr, "sockconf: could not write %s: %s\n", final, strerror(errno));
+	if (fwrite(tap, 1, len, a.f) != len || atomic_file_commit(&a) == -1) {
+		fprintf(stderr, "sockconf: could not write %s: %s\n", path, strerror(errno));
+		atomic_file_discard(&a);
 		return -1;
 	}
+	fprintf(stderr, "sockconf: results: %s\n", path);
 	return 0;
 }
 
@@ -210,6 +222,7 @@ int target_run_guest(const struct options *o, const struct catalog *cat, const c
 	unsigned jobs;
 
 	memset(&ch, 0, sizeof ch);
+	options_command_line(o, ch.command, sizeof ch.command);
 	if (!g) {
 		fprintf(stderr, "sockconf: out of memory\n");
 		return 2;
@@ -237,6 +250,7 @@ int target_run_guest(const struct options *o, const struct catalog *cat, const c
 		boot_ms = g->bound_ms = (int)(atof(bound_env) * 1000);
 
 	snprintf(errpath, sizeof errpath, "%s/%s.err", g->dir, o->target);
+	progress("booting the %s guest; its runner then runs %zu cases", o->target, cat->n * o->repeat);
 	if (proc_start(&p, g->argv, g->env, g->console, errpath, err, sizeof err) == -1) {
 		fprintf(stderr, "sockconf: --target %s: %s\n", o->target, err);
 		goto out;
@@ -308,7 +322,7 @@ int target_run_guest(const struct options *o, const struct catalog *cat, const c
 			fprintf(stderr, "sockconf: --target %s: the guest's TAP names no usable label\n",
 				o->target);
 			status = 2;
-		} else if (write_results(o->out_dir, ch.label, ch.tap, ch.ntap) == -1)
+		} else if (write_results(o->out_dir, ch.label, o->nfilters > 0, ch.tap, ch.ntap) == -1)
 			status = 2;
 	}
 out:

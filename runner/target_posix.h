@@ -23,8 +23,7 @@
 
 /* ---- hosttools_posix.c ---------------------------------------------------------- */
 
-/* A program by name on PATH (or a path as it is): 0 with its path in out, or -1. */
-int find_program(const char *name, char *out, size_t size);
+
 /* The whole of a file, NUL-terminated (NULL when unreadable); its length in *len. */
 char *slurp(const char *path, size_t *len);
 /* The last `max` bytes of a text, from a line start, for messages. */

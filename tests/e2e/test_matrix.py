@@ -46,10 +46,10 @@ def case(cid, families, claim=None, message=None):
 
 
 def run_text(label, cases, target="native", kernel="6.18.44-fc-v509"):
-    lines = ["TAP version 13", "# sockconf: socket teardown conformance", f"# label: {label}",
-             f"# target: {target}", "# os: Linux", f"# kernel: {kernel}", "# stack: kernel",
-             "# machine: x86_64", "# date: 2026-11-22T03:00:00Z",
-             "# sysctl net.ipv4.tcp_fin_timeout = 60", f"1..{len(cases)}"]
+    lines = ["TAP version 13", f"1..{len(cases)}", "# sockconf: socket teardown conformance",
+             f"# label: {label}", f"# target: {target}", "# os: Linux", f"# kernel: {kernel}",
+             "# stack: kernel", "# machine: x86_64", "# date: 2026-11-22T03:00:00Z",
+             "# sysctl net.ipv4.tcp_fin_timeout = 60"]
     for n, c in enumerate(cases, 1):
         kinds = [f["kind"] for f in c["families"]]
         if c["families"]:
@@ -58,7 +58,7 @@ def run_text(label, cases, target="native", kernel="6.18.44-fc-v509"):
             diag = [f"check: {q('recv(c.local, buf, sizeof buf, 0) == 0')}",
                     f"expected: {q(f['expected'])}", f"got: {q(f['got'] or '')}"]
             record = [f"divergence: {q(f['why'] or 'the platform keeps the data')}",
-                      f"source: {q('https://example.org/source')}",
+                      "sources:", f"  - {q('https://example.org/source')}",
                       f"recorded: {q('plat.txt:3')}"]
             if f["kind"] == "pass":
                 lines.append(f"    ok {k} - {f['name']}")
@@ -155,7 +155,10 @@ def no_cases(tmp_path):
 
 
 def matrix_rows(md):
-    """MATRIX.md's behaviour table: id -> list of cells after the id."""
+    """MATRIX.md's behaviour table: id -> list of cells after the id (the
+    whole table where the text holds both it and the differences-only one)."""
+    if "## Every behaviour" in md:
+        md = md[md.index("## Every behaviour"):]
     rows = {}
     for line in md.splitlines():
         m = re.match(r"\| `([^`]+)` \| (.*) \|$", line)
@@ -269,7 +272,7 @@ def test_matrix_html_cells_carry_status_and_diagnostics(sockconf, results, no_ca
     # expanding the cell shows each family's YAML: check, expected, got, the record
     for piece in ["inet conforms", "inet6 diverges as recorded: got 5",
                   "checkrecv(c.local, buf, sizeof buf, 0) == 0", "expected== 0", "got5",
-                  "divergencethe platform keeps the data", "sourcehttps://example.org/source",
+                  "divergencethe platform keeps the data", "sourceshttps://example.org/source",
                   "recordedplat.txt:3", "unix skipped: AF_UNIX has no such thing"]:
         assert piece in a["text"], (piece, a["text"])
     # hovering shows the families' outcomes and values
@@ -549,6 +552,31 @@ def test_diff_of_a_malformed_file_exits_2(sockconf, tmp_path, results):
     assert r.err == f"sockconf: {tmp_path / 'absent.tap'}: cannot read: No such file or directory\n"
 
 
+def test_matrix_shows_where_the_platforms_differ(sockconf, results, no_cases):
+    """The differences-only view: the rows whose cells are not all the same."""
+    assert sockconf("matrix", "--results", results, "--cases", no_cases).status == 0
+    md = (results / "MATRIX.md").read_text()
+    diff = md[md.index("## Where the platforms differ"):md.index("## Every behaviour")]
+    assert "3 of 5 behaviours" in diff
+    assert sorted(matrix_rows(diff)) == ["t.fails", "t.family_detail", "t.only_in_a"]
+    assert len(matrix_rows(md)) == 5
+    page = (results / "index.html").read_text()
+    assert re.findall(r'<tr id="([^"]+)" class="differs">', page) == ["t.fails", "t.family_detail",
+                                                                      "t.only_in_a"]
+    assert re.findall(r'<tr id="([^"]+)" class="same">', page) == ["t.conforms", "t.skipped"]
+    # the toggle: a checkbox before the table, and the rule that hides the same rows
+    assert page.index('<input type="checkbox" id="differences">') < page.index('<table id="matrix">')
+    assert "#differences:checked~table tr.same{display:none}" in page
+
+
+def test_matrix_leaves_out_partial_runs(sockconf, results, no_cases):
+    """A filtered run's file (LABEL.partial.tap) is no platform's whole picture."""
+    (results / "other.partial.tap").write_text("this is not even TAP\n")
+    r = sockconf("matrix", "--results", results, "--cases", no_cases)
+    assert r.status == 0, r
+    assert "5 behaviours on 2 platforms" in r.out
+
+
 # ---- in a browser ------------------------------------------------------------------------
 
 
@@ -582,7 +610,7 @@ def test_index_html_renders_in_chromium(sockconf, results, no_cases, tmp_path):
     header = re.search(r"<thead>(.*?)</thead>", dom, re.S).group(1)
     assert f'<span class="label">{PLAT_A}</span>' in header
     assert f'<span class="label">{PLAT_B}</span>' in header
-    row = re.search(r'<tr id="t.family_detail">(.*?)</tr>', dom, re.S).group(1)
+    row = re.search(r'<tr id="t.family_detail" class="differs">(.*?)</tr>', dom, re.S).group(1)
     assert html.unescape(re.sub(r"<[^>]+>", "", row)).count("diverges (") == 2
     assert "<summary>diverges (inet6: got 5; inet: conforms; unix: skipped)</summary>" in row
     assert '<td class="cell notrun">not run</td>' in dom

@@ -3,7 +3,7 @@
 import re
 import subprocess
 
-from conftest import REPO, parse_run
+from conftest import closing_lines, REPO, parse_run
 
 HEADER_KEYS = ["label", "target", "os", "kernel", "stack", "machine", "date"]
 
@@ -24,16 +24,20 @@ def test_real_suite_run_prints_tap_and_writes_identical_results_file(
     r = sockconf("run", "--out", out_dir, "--cases", real_cases_dir,
                  "--divergences", real_divergences_dir)
     assert r.status == 0, r
-    assert r.err == "", r
+    summary, rest = closing_lines(r.err)
+    assert summary.group(6) == "0" and summary.group(7).startswith(str(out_dir)), r
+    assert all("skipped" in l for l in rest), r  # the lines after it say why points skipped
 
     lines = r.out.splitlines()
     assert lines[0] == "TAP version 13", r
+    # the plan on line 2: tappy takes a leading plan nowhere else (TAP 13 allows comments first)
+    assert re.fullmatch(r"1\.\.\d+", lines[1]), r
     head, plan, cases, tail = parse_run(r.out)
 
-    # header comments, in order, each once, before the plan
+    # header comments, in order, each once, after the plan and before the first case
     header = {}
     for line in head[1:]:
-        assert line.startswith("# "), f"non-comment line before the plan: {line!r}"
+        assert line.startswith("# "), f"non-comment line in the header: {line!r}"
         m = re.fullmatch(r"# (\w+): (.*)", line)
         if m:
             assert m.group(1) not in header, f"header {m.group(1)} twice"
@@ -47,7 +51,7 @@ def test_real_suite_run_prints_tap_and_writes_identical_results_file(
     assert [header["os"], header["kernel"], header["machine"]] == uname
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", header["date"]), header["date"]
     release = re.match(r"[\d.]*\d", uname[1]).group(0)
-    assert header["label"] == f"{uname[0].lower()}-{release}-native"
+    assert header["label"] == f"{uname[0].lower()}-{release}-native-kernel-{uname[2]}"
     assert any(l.startswith("# sysctl net.ipv4.") for l in head), "no sysctl lines on Linux"
 
     # one top-level point per case, in id order, numbered 1..N, all passing or TODO

@@ -2,50 +2,90 @@
 #include "identity.h"
 #include "suites.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static char label[160];
 
 static const char *label_of(const char *os, const char *release, const char *target)
 {
+	struct identity id;
+
+	memset(&id, 0, sizeof id);
+	snprintf(id.os, sizeof id.os, "%s", os);
+	snprintf(id.kernel, sizeof id.kernel, "%s", release);
+	snprintf(id.target, sizeof id.target, "%s", target);
+	snprintf(id.stack, sizeof id.stack, "kernel");
+	snprintf(id.machine, sizeof id.machine, "x86_64");
 	memset(label, 'x', sizeof label);
-	make_label(label, sizeof label, os, release, target);
+	make_label(label, sizeof label, &id);
 	return label;
 }
 
 static void test_label_drops_the_local_release_suffix(void)
 {
-	ASSERT_STR_EQ(label_of("Linux", "6.18.44-fc-v509", "native"), "linux-6.18.44-native");
+	ASSERT_STR_EQ(label_of("Linux", "6.18.44-fc-v509", "native"), "linux-6.18.44-native-kernel-x86_64");
 }
 
 static void test_label_of_a_plain_release_under_uml(void)
 {
-	ASSERT_STR_EQ(label_of("Linux", "6.1.176", "uml"), "linux-6.1.176-uml");
+	ASSERT_STR_EQ(label_of("Linux", "6.1.176", "uml"), "linux-6.1.176-uml-kernel-x86_64");
 }
 
 static void test_label_lowercases_the_os(void)
 {
-	ASSERT_STR_EQ(label_of("FreeBSD", "14.1-RELEASE-p5", "native"), "freebsd-14.1-native");
+	ASSERT_STR_EQ(label_of("FreeBSD", "14.1-RELEASE-p5", "native"), "freebsd-14.1-native-kernel-x86_64");
 }
 
 static void test_release_without_digits_is_unknown(void)
 {
-	ASSERT_STR_EQ(label_of("Linux", "rolling", "native"), "linux-unknown-native");
-	ASSERT_STR_EQ(label_of("Linux", "", "qemu"), "linux-unknown-qemu");
-	ASSERT_STR_EQ(label_of("Linux", "...", "native"), "linux-unknown-native");
+	ASSERT_STR_EQ(label_of("Linux", "rolling", "native"), "linux-unknown-native-kernel-x86_64");
+	ASSERT_STR_EQ(label_of("Linux", "", "qemu"), "linux-unknown-qemu-kernel-x86_64");
+	ASSERT_STR_EQ(label_of("Linux", "...", "native"), "linux-unknown-native-kernel-x86_64");
 }
 
 static void test_trailing_dots_of_the_version_are_dropped(void)
 {
-	ASSERT_STR_EQ(label_of("Linux", "6.1.-rc3", "native"), "linux-6.1-native");
+	ASSERT_STR_EQ(label_of("Linux", "6.1.-rc3", "native"), "linux-6.1-native-kernel-x86_64");
+}
+
+static void test_a_target_that_is_the_platform_is_named_once(void)
+{
+	ASSERT_STR_EQ(label_of("gvisor", "20221219", "gvisor"), "gvisor-20221219-kernel-x86_64");
+}
+
+static void test_label_words_make_no_directories(void)
+{
+	ASSERT_STR_EQ(label_of("GNU/kFreeBSD", "10.1", "native"), "gnu_kfreebsd-10.1-native-kernel-x86_64");
+}
+
+static void test_two_machines_on_one_kernel_get_two_labels(void)
+{
+	struct identity id;
+	char arm[160];
+
+	memset(&id, 0, sizeof id);
+	snprintf(id.os, sizeof id.os, "Linux");
+	snprintf(id.kernel, sizeof id.kernel, "6.18.44");
+	snprintf(id.target, sizeof id.target, "native");
+	snprintf(id.stack, sizeof id.stack, "kernel");
+	snprintf(id.machine, sizeof id.machine, "aarch64");
+	make_label(arm, sizeof arm, &id);
+	ASSERT_STR_EQ(arm, "linux-6.18.44-native-kernel-aarch64");
+	ASSERT_STR_EQ(label_of("Linux", "6.18.44", "native"), "linux-6.18.44-native-kernel-x86_64");
 }
 
 static void test_label_is_cut_to_the_buffer(void)
 {
+	struct identity id;
 	char small[12];
 
+	memset(&id, 0, sizeof id);
+	snprintf(id.os, sizeof id.os, "Linux");
+	snprintf(id.kernel, sizeof id.kernel, "6.18.44");
+	snprintf(id.target, sizeof id.target, "native");
 	memset(small, 'x', sizeof small);
-	make_label(small, sizeof small, "Linux", "6.18.44", "native");
+	make_label(small, sizeof small, &id);
 	ASSERT_INT_EQ(small[sizeof small - 1], '\0');
 	ASSERT_STR_EQ(small, "linux-6.18.");
 }
@@ -56,6 +96,9 @@ static const struct unit_test tests[] = {
 	UNIT_TEST(test_label_lowercases_the_os),
 	UNIT_TEST(test_release_without_digits_is_unknown),
 	UNIT_TEST(test_trailing_dots_of_the_version_are_dropped),
+	UNIT_TEST(test_a_target_that_is_the_platform_is_named_once),
+	UNIT_TEST(test_label_words_make_no_directories),
+	UNIT_TEST(test_two_machines_on_one_kernel_get_two_labels),
 	UNIT_TEST(test_label_is_cut_to_the_buffer),
 };
 
