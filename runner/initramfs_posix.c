@@ -233,7 +233,7 @@ int initramfs_libraries(struct initramfs *fs, const char *work_dir, char *libdir
 		snprintf(err, errsize, "out of memory");
 		return -1;
 	}
-	if (find_program("ldd", path, sizeof path) == -1) {
+	if (plat_find_program("ldd", path, sizeof path) == -1) {
 		snprintf(err, errsize, "--target qemu: ldd is not installed: it finds the libraries the guest needs (Debian: libc-bin)");
 		free(argv);
 		free(copy);
