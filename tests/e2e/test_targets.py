@@ -31,10 +31,10 @@ _uml_missing = pytest.mark.skipif(not UML, reason="user-mode Linux or busybox is
 
 
 @pytest.fixture(scope="session")
-def uml_host(tmp_path_factory):
-    """Skips (as a limit of this host, not a missing package) where the UML
-    kernel cannot run a process at all: Debian 12's UML 6.1 fails to set a
-    process's FP registers on CPUs whose XSAVE area outgrows it (AMX)."""
+def uml_cannot_run(tmp_path_factory):
+    """Why the UML kernel cannot run a process on this host, or None: Debian
+    12's UML 6.1 fails to set a process's FP registers on CPUs whose XSAVE
+    area outgrows it (AMX), and its init dies at once."""
     d = tmp_path_factory.mktemp("uml-probe")
     try:
         out = subprocess.run(["linux", "mem=64M", "root=/dev/root", "rootfstype=hostfs", "rootflags=/",
@@ -42,10 +42,18 @@ def uml_host(tmp_path_factory):
                               "con=null", "con0=null,fd:1", "ssl=null"],
                              capture_output=True, text=True, timeout=60).stdout
     except subprocess.TimeoutExpired:
-        return
+        return None
     if "ptrace set fp regs failed" in out:
-        pytest.skip("host: user-mode Linux cannot run a process on this CPU (the guest's init dies: "
-                    "'ptrace set fp regs failed', UML 6.1 and a large XSAVE area such as AMX's)")
+        return ("user-mode Linux cannot run a process on this CPU (the guest's init dies: "
+                "'ptrace set fp regs failed', UML 6.1 and a large XSAVE area such as AMX's)")
+    return None
+
+
+@pytest.fixture
+def uml_host(uml_cannot_run):
+    """Skips, as a limit of this host that no package lifts, where UML cannot run."""
+    if uml_cannot_run:
+        pytest.skip("host: " + uml_cannot_run)
 
 
 def needs_uml(test):
@@ -277,7 +285,25 @@ def test_uml_guest_that_hangs_is_killed_at_the_bound(sockconf, fake_cases, empty
     assert processes_mentioning(str(scratch_root)) == []
 
 
-@needs_uml
+@_uml_missing
+def test_uml_on_a_host_it_cannot_run_is_one_clear_line(sockconf, fake_cases, empty_divergences,
+                                                       uml_cannot_run, tmp_path):
+    """Where UML's init dies at once, the run is exit 2 naming the cause and
+    the way out, not a panic to decipher."""
+    if not uml_cannot_run:
+        pytest.skip("UML runs processes on this host: the other UML tests run instead")
+    fc = fake_cases()
+    fc.add("a.case")
+    r = sockconf("--cases", fc.dir, "--divergences", empty_divergences, "run", "--target", "uml",
+                 "--out", tmp_path / "res")
+    assert r.status == 2, r
+    assert r.err.startswith("sockconf: --target uml: the guest ended (signal 6) without a verdict; "
+                            "this user-mode Linux kernel cannot run a process on this CPU"), r
+    assert r.err.rstrip().endswith("use --target qemu"), r
+    assert not (tmp_path / "res").exists() or not list((tmp_path / "res").iterdir())
+
+
+@_uml_missing
 def test_uml_missing_kernel_is_one_clear_line(sockconf, fake_cases, empty_divergences, tmp_path):
     fc = fake_cases()
     fc.add("a.case")
