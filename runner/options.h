@@ -18,8 +18,8 @@ struct options {
 	const char *as_target;    /* run natively, but name the platform this target (a guest's runner) */
 	const char *out_dir;      /* where results/<label>.tap goes; NULL: nowhere */
 	const char *junit_path;   /* run: a JUnit XML report of the run too (--junit FILE); NULL: none */
-	const char *cases_dir;    /* NULL: <runner's dir>/cases */
-	const char *divergences_dir; /* NULL: <runner's dir>/../../cases/divergences */
+	const char *cases_dir;    /* NULL: found as runner/paths.h says */
+	const char *divergences_dir; /* NULL: found as runner/paths.h says */
 	const char *label;        /* NULL: made from OS, release and target */
 	int times;                /* print each case's wall time */
 	int markdown;             /* list: a Markdown table of id, claim, sources */
