@@ -19,5 +19,15 @@ void tap_yaml_quote(char *out, size_t outsize, const char *in);
  * Returns 0, or -1 for a malformed quoted string.
  */
 int tap_yaml_unquote(char *out, size_t outsize, const char *in);
+/*
+ * The length of the well-formed UTF-8 character at s (1 to 4; *codepoint
+ * set when not NULL), or 0 for a byte that starts none.  tap_yaml_quote
+ * writes such a byte as \xNN (YAML readers see U+00NN, tap_yaml_unquote the
+ * byte), and as \uNNNN a character YAML may not carry raw in a scalar (C1
+ * controls, its line breaks NEL, LS and PS, the BOM, U+FFFE, U+FFFF), so a
+ * value a case printed cannot make a file that a UTF-8 reader rejects.
+ */
+size_t tap_utf8_char(const char *s, unsigned long *codepoint);
+int tap_yaml_unprintable(unsigned long codepoint);
 
 #endif

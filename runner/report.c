@@ -4,64 +4,172 @@
 
 #include <string.h>
 
+/* A case's key is at most 31 bytes (case_tap.h); room for a '_' before and "_999" after. */
+#define DIAG_KEY_SIZE 48
+
 void report_start(FILE *out, const struct identity *id, size_t npoints)
 {
-	fprintf(out, "TAP version 13\n"); /* 13: Debian 12's prove rejects 14 */
+	/* 13: Debian 12's prove rejects 14.  The plan comes right after the
+	 * version: TAP 13 lets comments precede a leading plan, but tappy takes
+	 * a plan only on line 1, line 2 after the version, or the last line. */
+	fprintf(out, "TAP version 13\n1..%zu\n", npoints);
 	identity_write(out, id);
-	fprintf(out, "1..%zu\n", npoints);
+}
+
+/* The keys the runner adds after a case's own in a family's YAML block. */
+static const char *const runner_family_keys[] = {"verdict", "divergence", "sources", "recorded"};
+
+/* A word every YAML reader takes for a boolean or null rather than a string. */
+static int yaml_reserved_word(const char *s)
+{
+	static const char *const words[] = {"y", "yes", "n", "no", "true", "false", "on", "off", "null"};
+
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+		size_t k = 0;
+		while (s[k] && words[i][k] && (s[k] | 0x20) == words[i][k])
+			k++;
+		if (!s[k] && !words[i][k])
+			return 1;
+	}
+	return 0;
+}
+
+static int key_taken(const char *key, char taken[][DIAG_KEY_SIZE], unsigned ntaken)
+{
+	for (size_t i = 0; i < sizeof runner_family_keys / sizeof runner_family_keys[0]; i++)
+		if (strcmp(key, runner_family_keys[i]) == 0)
+			return 1;
+	for (unsigned i = 0; i < ntaken; i++)
+		if (strcmp(key, taken[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * A case's key as the block's key: a plain YAML string ([A-Za-z_][A-Za-z0-9_-]*,
+ * no boolean or null word, '_' put before anything else) that no earlier key of
+ * the block and none of the runner's has.  A case printing a key twice, or one
+ * of the runner's, gets "key_2", "key_3": the block stays valid YAML, whose keys
+ * are unique, and nothing the case said is lost.
+ */
+static void block_key(char *out, const char *key, char taken[][DIAG_KEY_SIZE], unsigned ntaken)
+{
+	char base[DIAG_KEY_SIZE - 4];
+	size_t n = 0;
+
+	if (!((*key >= 'a' && *key <= 'z') || (*key >= 'A' && *key <= 'Z') || *key == '_') ||
+	    yaml_reserved_word(key))
+		base[n++] = '_';
+	for (; *key && n + 1 < sizeof base; key++) {
+		char c = *key;
+		int plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+			    c == '_' || c == '-';
+		base[n++] = plain ? c : '_';
+	}
+	base[n] = '\0';
+	snprintf(out, DIAG_KEY_SIZE, "%s", base);
+	for (unsigned k = 2; key_taken(out, taken, ntaken) && k < 1000; k++)
+		snprintf(out, DIAG_KEY_SIZE, "%s_%u", base, k);
 }
 
 static void write_diag(FILE *out, int indent, const struct point *p)
 {
-	for (unsigned i = 0; i < p->ndiag; i++)
-		tap_yaml_pair(out, indent, p->diag[i].key, p->diag[i].value);
+	char taken[MAX_DIAG][DIAG_KEY_SIZE];
+
+	for (unsigned i = 0; i < p->ndiag; i++) { /* at most MAX_DIAG: case_tap.c */
+		block_key(taken[i], p->diag[i].key, taken, i);
+		tap_yaml_pair(out, indent, taken[i], p->diag[i].value);
+	}
+}
+
+/* key: and one "- item" line per value: how YAML says one key, several values. */
+static void write_list(FILE *out, int indent, const char *key, const char *const *items, unsigned n)
+{
+	if (n == 0)
+		return;
+	fprintf(out, "%*s%s:\n", indent, "", key);
+	for (unsigned i = 0; i < n; i++) {
+		char q[1100];
+		tap_yaml_quote(q, sizeof q, items[i]);
+		fprintf(out, "%*s- %s\n", indent + 2, "", q);
+	}
 }
 
 static void write_record(FILE *out, int indent, const struct divergence *rec)
 {
+	const char *sources[MAX_SOURCES];
+
+	for (unsigned s = 0; s < rec->nsources; s++) /* at most MAX_SOURCES: divergence.c */
+		sources[s] = rec->sources[s];
 	tap_yaml_pair(out, indent, "divergence", rec->why);
-	for (unsigned s = 0; s < rec->nsources; s++)
-		tap_yaml_pair(out, indent, "source", rec->sources[s]);
+	write_list(out, indent, "sources", sources, rec->nsources);
 	tap_yaml_pair(out, indent, "recorded", rec->where);
 }
 
-/* A value shown on a test line: one line, whatever the case printed. */
-static const char *one_line(const char *s, char *buf, size_t size)
+/*
+ * Text a case printed, put on a line of TAP: each character of `blank`, and
+ * a line break, becomes `with`; any other control character, and any byte
+ * that is no printable UTF-8 character, becomes '?'.  Readers that decode
+ * the file as UTF-8 (tappy, Python) refuse the whole file for one bad byte.
+ */
+static const char *line_text(const char *s, const char *blank, char with, char *buf, size_t size)
 {
 	size_t n = 0;
 
-	for (; *s && n + 1 < size; s++)
-		buf[n++] = (*s == '\n' || *s == '\r' || *s == '#') ? ' ' : *s;
+	while (*s && n + 1 < size) {
+		unsigned long cp;
+		size_t len = tap_utf8_char(s, &cp);
+
+		if (*s == '\n' || *s == '\r' || strchr(blank, *s)) {
+			buf[n++] = with, s++;
+		} else if (len == 0 || cp < 0x20 || cp == 0x7f || tap_yaml_unprintable(cp)) {
+			buf[n++] = '?', s += len ? len : 1;
+		} else {
+			if (n + len >= size)
+				break; /* a whole character or none */
+			memcpy(buf + n, s, len);
+			n += len, s += len;
+		}
+	}
 	buf[n] = '\0';
 	return buf;
+}
+
+/* A value shown on a test line: one line, no '#' to start a directive. */
+static const char *one_line(const char *s, char *buf, size_t size)
+{
+	return line_text(s, "#", ' ', buf, size);
 }
 
 static void report_family(FILE *out, unsigned k, const struct point *p, enum family_verdict fv,
 			  const struct divergence *rec)
 {
 	const char *got = point_diag(p, "got");
-	char line[256];
+	char line[256], name[sizeof p->family], why[sizeof p->skip_reason];
+	/* a broken case's points are shown as it printed them: each must stay one TAP point */
+	const char *family = line_text(p->family, " \t#", '_', name, sizeof name);
 
 	switch (fv) {
 	case FV_PASS:
-		fprintf(out, "    ok %u - %s\n", k, p->family);
+		fprintf(out, "    ok %u - %s\n", k, family);
 		return;
 	case FV_SKIP:
-		fprintf(out, "    ok %u - %s # SKIP %s\n", k, p->family, p->skip_reason);
+		fprintf(out, "    ok %u - %s # SKIP %s\n", k, family,
+			line_text(p->skip_reason, "", ' ', why, sizeof why));
 		return;
 	case FV_NO_LONGER_DIVERGES:
-		fprintf(out, "    ok %u - %s # TODO recorded divergence no longer diverges\n", k, p->family);
+		fprintf(out, "    ok %u - %s # TODO recorded divergence no longer diverges\n", k, family);
 		fprintf(out, "      ---\n");
 		write_record(out, 6, rec);
 		fprintf(out, "      ...\n");
 		return;
 	case FV_DIVERGES:
-		fprintf(out, "    not ok %u - %s # TODO diverges as recorded: got %s\n", k, p->family,
+		fprintf(out, "    not ok %u - %s # TODO diverges as recorded: got %s\n", k, family,
 			got ? one_line(got, line, sizeof line) : "(see diagnostics)");
 		break;
 	case FV_FAIL:
 	case FV_DIVERGES_OTHERWISE:
-		fprintf(out, "    not ok %u - %s\n", k, p->family);
+		fprintf(out, "    not ok %u - %s\n", k, family);
 		break;
 	}
 	fprintf(out, "      ---\n");
@@ -92,13 +200,15 @@ void report_case(FILE *out, unsigned number, const struct case_result *r)
 	const struct case_tap *t = &r->tap;
 
 	if (r->tap_ok || t->npoints) {
+		char text[sizeof t->claim > sizeof t->cites[0] ? sizeof t->claim : sizeof t->cites[0]];
+
 		fprintf(out, "# Subtest: %s\n", r->entry->id);
-		/* what the case asserts and why, so a results file explains itself
-		 * (each was one line of the case's output: no newline to fear) */
+		/* what the case asserts and why, so a results file explains itself */
 		if (t->claim[0])
-			fprintf(out, "    # claim: %s\n", t->claim);
+			fprintf(out, "    # claim: %s\n", line_text(t->claim, "", ' ', text, sizeof text));
 		for (unsigned i = 0; i < t->ncites; i++)
-			fprintf(out, "    # cite: %s\n", t->cites[i]);
+			fprintf(out, "    # cite: %s\n",
+				line_text(t->cites[i], "", ' ', text, sizeof text));
 		fprintf(out, "    1..%u\n", t->npoints);
 		for (unsigned i = 0; i < t->npoints; i++) {
 			if (r->tap_ok)
@@ -120,13 +230,11 @@ void report_case(FILE *out, unsigned number, const struct case_result *r)
 		tap_yaml_pair(out, 2, "message", r->error);
 	if (t->claim[0])
 		tap_yaml_pair(out, 2, "claim", t->claim);
-	if (t->ncites) {
-		fprintf(out, "  cites:\n");
-		for (unsigned i = 0; i < t->ncites; i++) {
-			char q[1100];
-			tap_yaml_quote(q, sizeof q, t->cites[i]);
-			fprintf(out, "    - %s\n", q);
-		}
+	{
+		const char *cites[MAX_CITES];
+		for (unsigned i = 0; i < t->ncites; i++) /* at most MAX_CITES: case_tap.c */
+			cites[i] = t->cites[i];
+		write_list(out, 2, "cites", cites, t->ncites);
 	}
 	if (r->exit.signo) {
 		char sig[64];

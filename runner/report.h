@@ -1,7 +1,10 @@
 /*
  * report.h: the run's TAP.  One point per case; inside it, a subtest with
  * a point per address family; YAML diagnostics wherever something is not
- * plainly "ok".  Debian 12's prove reads it as it is.
+ * plainly "ok".  TAP 13 with the plan on line 2, every YAML block valid
+ * YAML (a key once, several values a list) and every line UTF-8, whatever
+ * a case printed: Debian 12's prove, tappy and tap-parser --strict read it
+ * as it is (tests/e2e/test_consumers.py).
  */
 #ifndef RUNNER_REPORT_H
 #define RUNNER_REPORT_H

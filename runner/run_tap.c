@@ -76,7 +76,7 @@ void run_tap_free(struct run_tap *run)
 
 enum where {
 	IN_VERSION, /* line 1 */
-	IN_HEADER,  /* comments before the plan */
+	IN_HEADER,  /* the plan and the header comments, before or after it */
 	IN_BODY,    /* between cases */
 	IN_SUBTEST, /* after "# Subtest:", before the case's point */
 	IN_FAMILY_YAML,
@@ -92,6 +92,7 @@ struct parser {
 	unsigned lineno;
 	const char *line; /* the whole line, for messages */
 	enum where where;
+	int planned;            /* the plan has been read */
 	unsigned points;        /* top-level points so far */
 	/* the subtest being read */
 	struct run_case sub;
@@ -101,6 +102,8 @@ struct parser {
 	/* the YAML block being read */
 	struct run_yaml *yaml;
 	char *list_key;         /* the key whose "- item" lines follow, or NULL */
+	char **block_keys;      /* the keys of the block so far: YAML keys are unique */
+	size_t nblock_keys;
 	enum where after_yaml;
 	int yaml_allowed;       /* the line before was a point */
 };
@@ -238,8 +241,20 @@ static long parse_plan(const char *s)
 	return (long)n;
 }
 
+static void end_yaml(struct parser *p)
+{
+	for (size_t i = 0; i < p->nblock_keys; i++)
+		free(p->block_keys[i]);
+	free(p->block_keys);
+	p->block_keys = NULL;
+	p->nblock_keys = 0;
+	free(p->list_key);
+	p->list_key = NULL;
+}
+
 static void begin_yaml(struct parser *p, struct run_yaml *y, enum where inside, enum where after)
 {
+	end_yaml(p);
 	p->yaml = y;
 	p->list_key = NULL;
 	p->where = inside;
@@ -255,8 +270,7 @@ static int yaml_line(struct parser *p, const char *s)
 	char *value;
 
 	if (strcmp(s, "...") == 0) {
-		free(p->list_key);
-		p->list_key = NULL;
+		end_yaml(p);
 		p->where = p->after_yaml;
 		return 0;
 	}
@@ -282,7 +296,23 @@ static int yaml_line(struct parser *p, const char *s)
 			       "or ...)");
 	free(p->list_key);
 	p->list_key = NULL;
-	if (colon[1] == '\0') { /* "cites:" and its items */
+	{
+		char **more;
+
+		for (size_t i = 0; i < p->nblock_keys; i++)
+			if (strlen(p->block_keys[i]) == keylen && memcmp(p->block_keys[i], s, keylen) == 0)
+				return fail(p, "the key %s twice in one YAML block (YAML keys are unique; "
+					       "several values are a list)",
+					    p->block_keys[i]);
+		more = realloc(p->block_keys, (p->nblock_keys + 1) * sizeof *more);
+		if (!more)
+			return oom(p);
+		p->block_keys = more;
+		if (!(p->block_keys[p->nblock_keys] = dup_n(s, keylen)))
+			return oom(p);
+		p->nblock_keys++;
+	}
+	if (colon[1] == '\0') { /* "cites:", "sources:" and their items */
 		p->list_key = dup_n(s, keylen);
 		return p->list_key ? 0 : oom(p);
 	}
@@ -528,7 +558,8 @@ static int parse_line(struct parser *p, const char *s)
 	long plan;
 
 	if (s[0] == '\0' && p->where != IN_VERSION) {
-		if (p->where == IN_BODY || p->where == IN_TRAILING_BLANKS) {
+		if (p->where == IN_BODY || p->where == IN_TRAILING_BLANKS ||
+		    (p->where == IN_HEADER && p->planned)) {
 			p->where = IN_TRAILING_BLANKS; /* blank lines may end the file, nothing else */
 			return 0;
 		}
@@ -540,13 +571,17 @@ static int parse_line(struct parser *p, const char *s)
 			return fail(p, "not a run's TAP: the first line must be \"TAP version 13\"");
 		p->where = IN_HEADER;
 		return 0;
-	case IN_HEADER:
-		if (s[0] == '#')
+	case IN_HEADER: /* report.c writes the plan first; comments before it are TAP too */
+		if (s[0] == '#' && strncmp(s, "# Subtest: ", 11) != 0)
 			return header_line(p, s);
+		if (p->planned) { /* the header ends with the first line that is no comment */
+			p->where = IN_BODY;
+			return body_line(p, s);
+		}
 		if ((plan = parse_plan(s)) < 0)
 			return fail(p, "expected the plan (1..N) or a header comment");
+		p->planned = 1;
 		p->run->planned = (unsigned)plan;
-		p->where = IN_BODY;
 		return 0;
 	case IN_FAMILY_YAML:
 		if (strncmp(s, "      ", 6) != 0)
@@ -625,8 +660,11 @@ int run_tap_parse(struct run_tap *run, const char *text, size_t len, const char 
 		fail(&p, "empty file: a run's TAP starts with \"TAP version 13\"");
 		goto out;
 	case IN_HEADER:
-		fail(&p, "the file ends before the plan (1..N)");
-		goto out;
+		if (!p.planned) {
+			fail(&p, "the file ends before the plan (1..N)");
+			goto out;
+		}
+		break;
 	case IN_FAMILY_YAML:
 	case IN_CASE_YAML:
 		fail(&p, "the file ends inside YAML diagnostics");
@@ -659,7 +697,7 @@ int run_tap_parse(struct run_tap *run, const char *text, size_t len, const char 
 	}
 	rc = 0;
 out:
-	free(p.list_key);
+	end_yaml(&p);
 	if (p.have_sub)
 		case_free(&p.sub);
 	free(buf);

@@ -5,15 +5,21 @@
  * or a diff never rests on a file it half understood.
  *
  *   TAP version 13
- *   # label: linux-6.18.44-native              header comments: "# key: value",
- *   # sysctl net.ipv4.tcp_fin_timeout = 60     "# sysctl NAME = VALUE", others
- *   1..N                                       the plan, before the first point
+ *   1..N                                       the plan (report.c writes it here;
+ *                                              anywhere before the first point reads)
+ *   # label: linux-6.18.44-native              header comments up to the first point:
+ *   # sysctl net.ipv4.tcp_fin_timeout = 60     "# key: value" (any key without a space),
+ *                                              "# sysctl NAME = VALUE", others ignored
  *   # Subtest: ID                              optional: one point per family
  *       # claim: TEXT                          what the case asserts, and
  *       # cite: TEXT <URL>                     the documents it cites
  *       1..K
  *       ok 1 - inet [# SKIP why | # TODO what]
- *         ---   key: "value" ...   ...         YAML after a family point
+ *         ---                                  YAML after a family point: check,
+ *         got: "5"                             expected, got ... and a divergence's
+ *         sources:                             reason, sources, where it is recorded
+ *           - "https://..."
+ *         ...
  *   ok|not ok n - ID [# SKIP why | # TODO what]
  *     ---                                      YAML after the case's point:
  *     key: "value"                             scalars, and lists:
@@ -22,6 +28,8 @@
  *     ...
  *   # comment                                  anywhere between points
  *
+ * A YAML block's keys are unique (a repeated key is an error, as in YAML);
+ * a list's items come back as pairs under the list's key, in order.
  * With --repeat the same ids come back once per round; the reader keeps
  * the first round and notes the first later round whose verdicts differ.
  */
@@ -54,7 +62,7 @@ struct run_family {
 	char *name;           /* "inet" */
 	enum run_result result;
 	char *directive;      /* the SKIP reason or the TODO text; "" when none */
-	struct run_yaml diag; /* check, expected, got, errno, divergence, source ... */
+	struct run_yaml diag; /* check, expected, got, errno, divergence, sources ... */
 	unsigned line;
 };
 
@@ -74,7 +82,7 @@ struct run_case {
 struct run_tap {
 	char *path;
 	char *label;          /* "# label:", or the file's name less .tap */
-	struct run_yaml header; /* "# key: value" before the plan; "sysctl" -> "NAME = VALUE" */
+	struct run_yaml header; /* "# key: value" before the first point; "sysctl" -> "NAME = VALUE" */
 	unsigned planned;
 	struct run_case *cases; /* one per id, in the order of the file */
 	size_t ncases;

@@ -119,9 +119,139 @@ static void test_todo_family_keeps_diagnostics_and_record(void)
 	ASSERT_LINE("      message: \"read \\\"data\\\"\"");
 	ASSERT_LINE("      got: \"5\"");
 	ASSERT_LINE("      divergence: \"Linux keeps it\"");
-	ASSERT_LINE("      source: \"https://example.org/tcp.c\"");
+	ASSERT_LINE("      sources:");
+	ASSERT_LINE("        - \"https://example.org/tcp.c\"");
 	ASSERT_LINE("      recorded: \"linux.txt:1\"");
 	ASSERT_LINE("      ...");
+	ASSERT_NOT_CONTAINS(text, "source: ");
+}
+
+/* Several sources are one YAML list: a key given twice is no YAML (its readers drop the block). */
+static void test_record_with_several_sources_writes_one_list(void)
+{
+	report_of("shutrd.data_dropped\n  on: linux-*\n  family: inet\n  got: 5\n  why: w\n"
+		  "  source: https://example.org/a.c\n  source: https://example.org/b.c\n",
+		  HEAD FAILED(1, "inet", "5") "ok 2 - inet6\nok 3 - unix\n", 1);
+	ASSERT_INT_EQ(r.verdict, CV_TODO);
+	ASSERT_CONTAINS(text, "      divergence: \"w\"\n"
+			      "      sources:\n"
+			      "        - \"https://example.org/a.c\"\n"
+			      "        - \"https://example.org/b.c\"\n"
+			      "      recorded: \"linux.txt:1\"\n");
+	ASSERT_NOT_CONTAINS(text, "source: ");
+}
+
+/* The keys of each YAML block in the report: no key twice in one block. */
+static void assert_yaml_keys_unique(unsigned lineno)
+{
+	char keys[64][64];
+	unsigned nkeys = 0, indent = 0;
+	int in_block = 0, ok = 1;
+
+	for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+		size_t lead = strspn(p, " "), len = strcspn(p + lead, "\n");
+		const char *colon = memchr(p + lead, ':', len);
+
+		if (len == 3 && strncmp(p + lead, "---", 3) == 0) {
+			in_block = 1, nkeys = 0, indent = (unsigned)lead;
+		} else if (len == 3 && strncmp(p + lead, "...", 3) == 0) {
+			in_block = 0;
+		} else if (in_block && lead == indent && colon && (size_t)(colon - p - lead) < 64) {
+			size_t klen = (size_t)(colon - p - lead);
+			for (unsigned i = 0; i < nkeys; i++)
+				if (strlen(keys[i]) == klen && strncmp(keys[i], p + lead, klen) == 0)
+					ok = 0;
+			if (nkeys < 64) {
+				memcpy(keys[nkeys], p + lead, klen);
+				keys[nkeys++][klen] = '\0';
+			}
+		}
+	}
+	CU_assertImplementation(ok ? CU_TRUE : CU_FALSE, lineno, "no key twice in a YAML block",
+				__FILE__, "", CU_FALSE);
+	if (!ok)
+		fprintf(stderr, "\n--- report was:\n%s---\n", text ? text : "");
+}
+#define ASSERT_YAML_KEYS_UNIQUE() assert_yaml_keys_unique(__LINE__)
+
+/*
+ * What a case prints as keys is its own affair: the runner keeps every
+ * value, but writes keys that YAML reads as distinct strings.  A key twice,
+ * or one of the runner's own, gets _2; a character YAML would read otherwise
+ * becomes _; a key that starts otherwise than a letter or _, or that YAML
+ * takes for a boolean or null, gets a _ before it.
+ */
+static void test_case_keys_are_kept_unique_and_plain(void)
+{
+	report_of(record_inet_got_5,
+		  HEAD "not ok 1 - inet\n  ---\n  got: \"5\"\n  got: \"6\"\n  got_2: \"7\"\n"
+		       "  divergence: \"mine\"\n  sources: \"mine too\"\n  a key.with: \"odd\"\n"
+		       "  yes: \"y\"\n  ON: \"o\"\n  1st: \"n\"\n  -x: \"d\"\n  ...\n"
+		       "ok 2 - inet6\nok 3 - unix\n",
+		  1);
+	ASSERT_INT_EQ(r.verdict, CV_TODO);
+	ASSERT_TAP_LINES();
+	ASSERT_YAML_KEYS_UNIQUE();
+	ASSERT_CONTAINS(text, "      got: \"5\"\n"
+			      "      got_2: \"6\"\n"
+			      "      got_2_2: \"7\"\n"
+			      "      divergence_2: \"mine\"\n"
+			      "      sources_2: \"mine too\"\n"
+			      "      a_key_with: \"odd\"\n"
+			      "      _yes: \"y\"\n"
+			      "      _ON: \"o\"\n"
+			      "      _1st: \"n\"\n"
+			      "      _-x: \"d\"\n"
+			      "      divergence: \"Linux keeps it\"\n");
+}
+
+/*
+ * Text a case printed that lands on a TAP line (claim, cites, a family's
+ * name, a skip reason, what a divergence got) is one line of UTF-8: a byte
+ * that is not, or a character YAML and Python refuse, becomes '?', and a
+ * family name keeps no space or '#' that would change the point.
+ */
+static void test_case_text_on_tap_lines_is_utf8(void)
+{
+	report_of("shutrd.data_dropped\n  on: linux-*\n  family: inet\n  got: 5\xff\n  why: w\n"
+		  "  source: s\n",
+		  "# id: " CASE_ID "\n# claim: caf\xc3\xa9 \xff\xfe claim\n"
+		  "# cite: a \xe2\x80\xa8 cite \xc2\x85 <https://example.org>\n1..3\n"
+		  FAILED(1, "inet", "5\xff") "ok 2 - in et#6 # SKIP why \xc3 not\x01 here\nok 3 - unix\n",
+		  1);
+	ASSERT_INT_EQ(r.verdict, CV_TODO);
+	ASSERT_TAP_LINES();
+	ASSERT_LINE("    # claim: caf\xc3\xa9 ?? claim");
+	ASSERT_LINE("    # cite: a ? cite ? <https://example.org>");
+	ASSERT_LINE("    not ok 1 - inet # TODO diverges as recorded: got 5?");
+	ASSERT_LINE("    ok 2 - in_et_6 # SKIP why ? not? here");
+	/* in YAML the values are escaped, not replaced: nothing is lost */
+	ASSERT_LINE("      got: \"5\\xff\"");
+	ASSERT_LINE("  claim: \"caf\xc3\xa9 \\xff\\xfe claim\"");
+}
+
+/* The run's TAP opens with the version and the plan; the header comments follow. */
+static void test_start_puts_the_plan_right_after_the_version(void)
+{
+	struct identity id;
+	size_t size = 0;
+	FILE *f;
+
+	memset(&id, 0, sizeof id);
+	snprintf(id.label, sizeof id.label, LABEL);
+	snprintf(id.target, sizeof id.target, "native");
+	snprintf(id.sysctls, sizeof id.sysctls, "# sysctl net.ipv4.tcp_fin_timeout = 60\n");
+	free(text);
+	text = NULL;
+	f = open_memstream(&text, &size);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	report_start(f, &id, 52);
+	fclose(f);
+	ASSERT_INT_EQ(strncmp(text, "TAP version 13\n1..52\n# ", 22), 0);
+	ASSERT_LINE("# label: " LABEL);
+	ASSERT_LINE("# sysctl net.ipv4.tcp_fin_timeout = 60");
+	for (const char *p = strchr(text, '\n') + 1; *p; p = strchr(p, '\n') + 1)
+		CU_ASSERT(strncmp(p, "1..", 3) != 0 || p == strchr(text, '\n') + 1);
 }
 
 /*
@@ -232,6 +362,10 @@ static int cleanup(void)
 static const struct unit_test tests[] = {
 	UNIT_TEST(test_todo_family_line_says_what_it_got),
 	UNIT_TEST(test_todo_family_keeps_diagnostics_and_record),
+	UNIT_TEST(test_record_with_several_sources_writes_one_list),
+	UNIT_TEST(test_case_keys_are_kept_unique_and_plain),
+	UNIT_TEST(test_start_puts_the_plan_right_after_the_version),
+	UNIT_TEST(test_case_text_on_tap_lines_is_utf8),
 	UNIT_TEST(test_todo_case_line_is_not_ok_with_todo),
 	UNIT_TEST(test_todo_case_yaml_has_claim_cites_and_exit),
 	UNIT_TEST(test_no_longer_diverging_case_is_ok_with_todo),

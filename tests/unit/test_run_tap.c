@@ -32,8 +32,8 @@ static int parse(const char *text)
 
 #define FILE_ "results/linux-6.18.44-native.tap:"
 
-#define HEAD                                              \
-	"TAP version 13\n"                                \
+/* The header comments report.c writes after the plan. */
+#define HEADER                                            \
 	"# sockconf: socket teardown conformance\n"       \
 	"# label: linux-6.18.44-native\n"                 \
 	"# target: native\n"                              \
@@ -45,6 +45,11 @@ static int parse(const char *text)
 	"# sysctl net.ipv4.tcp_fin_timeout = 60\n"        \
 	"# sysctl net.ipv4.tcp_rmem = 4096 131072 6291456\n"
 
+/* A run's first lines as report.c writes them: the version, the plan, the header. */
+#define HEAD(n) "TAP version 13\n1.." #n "\n" HEADER
+/* The same with no plan. */
+#define HEAD_NO_PLAN "TAP version 13\n" HEADER
+
 #define PASSING(n, id)                \
 	"# Subtest: " id "\n"         \
 	"    1..3\n"                  \
@@ -54,8 +59,7 @@ static int parse(const char *text)
 	"ok " #n " - " id "\n"
 
 static const char well_formed[] =
-	HEAD
-	"1..3\n"
+	HEAD(3)
 	PASSING(1, "fin.recv_zero")
 	"# Subtest: shutrd.data_dropped\n"
 	"    1..3\n"
@@ -65,8 +69,9 @@ static const char well_formed[] =
 	"      expected: \"== 0\"\n"
 	"      got: \"5\"\n"
 	"      divergence: \"Linux keeps \\\"it\\\"\\nqueued\"\n"
-	"      source: \"https://elixir.bootlin.com/linux/v6.18/source/net/ipv4/tcp.c\"\n"
-	"      source: \"https://elixir.bootlin.com/linux/v6.18/source/net/ipv4/tcp_input.c\"\n"
+	"      sources:\n"
+	"        - \"https://elixir.bootlin.com/linux/v6.18/source/net/ipv4/tcp.c\"\n"
+	"        - \"https://elixir.bootlin.com/linux/v6.18/source/net/ipv4/tcp_input.c\"\n"
 	"      recorded: \"linux.txt:11\"\n"
 	"      ...\n"
 	"    ok 2 - inet6\n"
@@ -126,7 +131,7 @@ static void test_well_formed_run_parses(void)
 	ASSERT_STR_EQ(run.cases[0].id, "fin.recv_zero");
 	ASSERT_STR_EQ(run.cases[1].id, "shutrd.data_dropped");
 	ASSERT_STR_EQ(run.cases[2].id, "rst.process_killed");
-	ASSERT_INT_EQ(run.cases[1].line, 33);
+	ASSERT_INT_EQ(run.cases[1].line, 34);
 	ASSERT_INT_EQ(run.cases[1].rounds, 1);
 	ASSERT_INT_EQ(run.cases[1].changed_round, 0);
 }
@@ -142,6 +147,46 @@ static void test_header_comments_name_the_platform(void)
 	ASSERT_STR_EQ(run.header.pairs[run.header.n - 1].value,
 		      "net.ipv4.tcp_rmem = 4096 131072 6291456");
 	CU_ASSERT_PTR_NULL(run_yaml_get(&run.header, "no such key"));
+}
+
+/* Comments before the plan are TAP 13 too (and what files written before 0.8 have). */
+static void test_header_comments_before_the_plan_read_too(void)
+{
+	ASSERT_INT_EQ(parse("TAP version 13\n" HEADER "1..1\n" PASSING(1, "a.b")), 0);
+	ASSERT_INT_EQ(run.planned, 1);
+	ASSERT_STR_EQ(run.label, "linux-6.18.44-native");
+	ASSERT_STR_EQ(run_yaml_get(&run.header, "kernel"), "6.18.44-fc-v509");
+	/* and on both sides of it */
+	ASSERT_INT_EQ(parse("TAP version 13\n# label: x\n1..1\n# target: uml\n" PASSING(1, "a.b")), 0);
+	ASSERT_STR_EQ(run.label, "x");
+	ASSERT_STR_EQ(run_yaml_get(&run.header, "target"), "uml");
+}
+
+/* Header keys the reader does not know are kept, whatever their value. */
+static void test_unknown_header_comments_are_kept(void)
+{
+	ASSERT_INT_EQ(parse(HEAD(1) "# version: sockconf 0.8+g1234abc\n"
+				    "# command: sockconf run -j 2 'rst.*' --timeout 5\n"
+				    "# partial: 1 of 52 cases (filters: rst.*)\n"
+				    "# a comment that is no key: value\n" PASSING(1, "a.b")),
+		      0);
+	ASSERT_STR_EQ(run_yaml_get(&run.header, "version"), "sockconf 0.8+g1234abc");
+	ASSERT_STR_EQ(run_yaml_get(&run.header, "command"), "sockconf run -j 2 'rst.*' --timeout 5");
+	ASSERT_STR_EQ(run_yaml_get(&run.header, "partial"), "1 of 52 cases (filters: rst.*)");
+	ASSERT_STR_EQ(run.label, "linux-6.18.44-native");
+	ASSERT_INT_EQ(run.ncases, 1);
+}
+
+/* A subtest right after the plan: the header has ended. */
+static void test_a_subtest_may_follow_the_plan(void)
+{
+	ASSERT_INT_EQ(parse("TAP version 13\n1..2\n" PASSING(1, "a.b") "ok 2 - c.d\n"), 0);
+	ASSERT_INT_EQ(run.ncases, 2);
+	ASSERT_INT_EQ(run.header.n, 0);
+	ASSERT_STR_EQ(run.cases[0].families[2].name, "unix");
+	/* comments after the first point are the body's, not the header's */
+	ASSERT_INT_EQ(parse("TAP version 13\n1..1\nok 1 - a.b\n# label: late\n"), 0);
+	ASSERT_STR_EQ(run.label, "linux-6.18.44-native");
 }
 
 static void test_label_defaults_to_the_file_name(void)
@@ -189,11 +234,11 @@ static void test_family_yaml_is_unquoted_in_order(void)
 	ASSERT_STR_EQ(run_yaml_get(&f->diag, "check"), "recv(c.local, buf, sizeof buf, 0) == 0");
 	ASSERT_STR_EQ(run_yaml_get(&f->diag, "got"), "5");
 	ASSERT_STR_EQ(run_yaml_get(&f->diag, "divergence"), "Linux keeps \"it\"\nqueued");
-	/* a key given twice keeps both values, in order */
-	ASSERT_STR_EQ(f->diag.pairs[4].key, "source");
+	/* a list's items, in order, under its key */
+	ASSERT_STR_EQ(f->diag.pairs[4].key, "sources");
 	ASSERT_STR_EQ(f->diag.pairs[4].value,
 		      "https://elixir.bootlin.com/linux/v6.18/source/net/ipv4/tcp.c");
-	ASSERT_STR_EQ(f->diag.pairs[5].key, "source");
+	ASSERT_STR_EQ(f->diag.pairs[5].key, "sources");
 	ASSERT_STR_EQ(f->diag.pairs[5].value,
 		      "https://elixir.bootlin.com/linux/v6.18/source/net/ipv4/tcp_input.c");
 	ASSERT_INT_EQ(run_tap_find(&run, "shutrd.data_dropped")->families[1].diag.n, 0);
@@ -219,7 +264,7 @@ static void test_case_yaml_lists_become_pairs_under_their_key(void)
 
 static void test_broken_case_without_subtest_parses(void)
 {
-	ASSERT_INT_EQ(parse(HEAD "1..1\n"
+	ASSERT_INT_EQ(parse(HEAD(1) ""
 				 "not ok 1 - rst.so_error\n"
 				 "  ---\n"
 				 "  message: \"crashed: killed by SIGSEGV (11)\"\n"
@@ -249,7 +294,7 @@ static void test_last_line_without_newline_counts(void)
 
 static void test_repeated_rounds_fold_into_the_first(void)
 {
-	ASSERT_INT_EQ(parse(HEAD "1..4\n" PASSING(1, "a.one") PASSING(2, "a.two") PASSING(3, "a.one")
+	ASSERT_INT_EQ(parse(HEAD(4) "" PASSING(1, "a.one") PASSING(2, "a.two") PASSING(3, "a.one")
 				 PASSING(4, "a.two")),
 		      0);
 	ASSERT_INT_EQ(run.ncases, 2);
@@ -260,7 +305,7 @@ static void test_repeated_rounds_fold_into_the_first(void)
 
 static void test_a_round_that_differs_is_noted(void)
 {
-	ASSERT_INT_EQ(parse(HEAD "1..3\n" PASSING(1, "a.one")
+	ASSERT_INT_EQ(parse(HEAD(3) "" PASSING(1, "a.one")
 				 "# Subtest: a.one\n    1..3\n    ok 1 - inet\n"
 				 "    not ok 2 - inet6\n      ---\n      got: \"7\"\n      ...\n"
 				 "    ok 3 - unix\nnot ok 2 - a.one\n"
@@ -281,87 +326,89 @@ static void test_first_line_must_be_the_version(void)
 
 static void test_missing_plan_is_an_error(void)
 {
-	ASSERT_REJECTED(HEAD, FILE_, "ends before the plan");
-	ASSERT_REJECTED(HEAD "ok 1 - a.b\n", FILE_ "12:", "expected the plan");
+	ASSERT_REJECTED(HEAD_NO_PLAN, FILE_, "ends before the plan");
+	ASSERT_REJECTED(HEAD_NO_PLAN "ok 1 - a.b\n", FILE_ "12:", "expected the plan");
+	ASSERT_REJECTED(HEAD_NO_PLAN "# Subtest: a.b\n    1..1\n    ok 1 - inet\nok 1 - a.b\n",
+			FILE_ "12:", "expected the plan");
 }
 
 static void test_second_plan_is_an_error(void)
 {
-	ASSERT_REJECTED(HEAD "1..1\nok 1 - a.b\n1..1\n", FILE_ "14:", "a second plan");
+	ASSERT_REJECTED(HEAD(1) "ok 1 - a.b\n1..1\n", FILE_ "14:", "a second plan");
 }
 
 static void test_cut_short_file_is_an_error(void)
 {
-	ASSERT_REJECTED(HEAD "1..3\n" PASSING(1, "a.b") "# Subtest: c.d\n    1..3\n    ok 1 - inet\n",
+	ASSERT_REJECTED(HEAD(3) "" PASSING(1, "a.b") "# Subtest: c.d\n    1..3\n    ok 1 - inet\n",
 			FILE_, "ends inside the subtest of c.d");
-	ASSERT_REJECTED(HEAD "1..3\n" PASSING(1, "a.b"), FILE_,
+	ASSERT_REJECTED(HEAD(3) "" PASSING(1, "a.b"), FILE_,
 			"planned 3 test points, found 1: the file is cut short");
-	ASSERT_REJECTED(HEAD "1..1\nnot ok 1 - a.b\n  ---\n  exit: \"1\"\n", FILE_,
+	ASSERT_REJECTED(HEAD(1) "not ok 1 - a.b\n  ---\n  exit: \"1\"\n", FILE_,
 			"ends inside YAML diagnostics");
 }
 
 static void test_more_points_than_planned_is_an_error(void)
 {
-	ASSERT_REJECTED(HEAD "1..1\nok 1 - a.b\nok 2 - c.d\n", FILE_ "14:", "planned 1 test points");
+	ASSERT_REJECTED(HEAD(1) "ok 1 - a.b\nok 2 - c.d\n", FILE_ "14:", "planned 1 test points");
 }
 
 static void test_out_of_order_numbers_are_errors(void)
 {
-	ASSERT_REJECTED(HEAD "1..2\nok 2 - a.b\nok 1 - c.d\n", FILE_ "13:", "where 1 was due");
-	ASSERT_REJECTED(HEAD "1..1\n# Subtest: a.b\n    1..2\n    ok 2 - inet\n", FILE_ "15:",
+	ASSERT_REJECTED(HEAD(2) "ok 2 - a.b\nok 1 - c.d\n", FILE_ "13:", "where 1 was due");
+	ASSERT_REJECTED(HEAD(1) "# Subtest: a.b\n    1..2\n    ok 2 - inet\n", FILE_ "15:",
 			"where 1 was due");
 }
 
 static void test_subtest_must_match_its_point(void)
 {
-	ASSERT_REJECTED(HEAD "1..1\n# Subtest: a.b\n    1..1\n    ok 1 - inet\nok 1 - c.d\n",
+	ASSERT_REJECTED(HEAD(1) "# Subtest: a.b\n    1..1\n    ok 1 - inet\nok 1 - c.d\n",
 			FILE_ "16:", "the point for c.d follows the subtest of a.b");
-	ASSERT_REJECTED(HEAD "1..1\n# Subtest: a.b\n    1..2\n    ok 1 - inet\nok 1 - a.b\n",
+	ASSERT_REJECTED(HEAD(1) "# Subtest: a.b\n    1..2\n    ok 1 - inet\nok 1 - a.b\n",
 			FILE_ "16:", "planned 2 families, printed 1");
-	ASSERT_REJECTED(HEAD "1..1\n# Subtest: a.b\n    1..1\n    ok 1 - inet\n    ok 2 - inet6\n",
+	ASSERT_REJECTED(HEAD(1) "# Subtest: a.b\n    1..1\n    ok 1 - inet\n    ok 2 - inet6\n",
 			FILE_ "16:", "planned 1 families, this is one more");
-	ASSERT_REJECTED(HEAD "1..1\n# Subtest: a.b\n    ok 1 - inet\nok 1 - a.b\n", FILE_ "15:",
+	ASSERT_REJECTED(HEAD(1) "# Subtest: a.b\n    ok 1 - inet\nok 1 - a.b\n", FILE_ "15:",
 			"the subtest of a.b has no plan");
-	ASSERT_REJECTED(HEAD "1..2\n# Subtest: a.b\n    1..1\n# Subtest: c.d\n", FILE_ "15:",
+	ASSERT_REJECTED(HEAD(2) "# Subtest: a.b\n    1..1\n# Subtest: c.d\n", FILE_ "15:",
 			"before the subtest of a.b had its test point");
-	ASSERT_REJECTED(HEAD "1..1\n# Subtest: a.b\n    1..2\n    ok 1 - inet\n    ok 2 - inet\n",
+	ASSERT_REJECTED(HEAD(1) "# Subtest: a.b\n    1..2\n    ok 1 - inet\n    ok 2 - inet\n",
 			FILE_ "16:", "family inet twice");
 }
 
 static void test_case_point_must_agree_with_its_families(void)
 {
-	ASSERT_REJECTED(HEAD "1..1\n# Subtest: a.b\n    1..1\n    not ok 1 - inet\nok 1 - a.b\n",
+	ASSERT_REJECTED(HEAD(1) "# Subtest: a.b\n    1..1\n    not ok 1 - inet\nok 1 - a.b\n",
 			FILE_ "16:", "a.b is \"ok\" although its family inet is \"not ok\"");
-	ASSERT_REJECTED(HEAD "1..1\n# Subtest: a.b\n    1..1\n    not ok 1 - inet # TODO x\n"
+	ASSERT_REJECTED(HEAD(1) "# Subtest: a.b\n    1..1\n    not ok 1 - inet # TODO x\n"
 			     "ok 1 - a.b\n",
 			FILE_ "16:", "its family inet is \"todo\"");
 }
 
 static void test_malformed_points_are_errors(void)
 {
-	ASSERT_REJECTED(HEAD "1..1\nok one - a.b\n", FILE_ "13:", "without a number");
-	ASSERT_REJECTED(HEAD "1..1\nok 1 a.b\n", FILE_ "13:", "expected \" - \"");
-	ASSERT_REJECTED(HEAD "1..1\nok 1 - \n", FILE_ "13:", "without a case id");
-	ASSERT_REJECTED(HEAD "1..1\nok 1 - a b\n", FILE_ "13:", "with a space in it");
-	ASSERT_REJECTED(HEAD "1..1\nok 1 - a.b # WHATEVER\n", FILE_ "13:", "unknown directive");
-	ASSERT_REJECTED(HEAD "1..1\nnot ok 1 - a.b # SKIP no\n", FILE_ "13:",
+	ASSERT_REJECTED(HEAD(1) "ok one - a.b\n", FILE_ "13:", "without a number");
+	ASSERT_REJECTED(HEAD(1) "ok 1 a.b\n", FILE_ "13:", "expected \" - \"");
+	ASSERT_REJECTED(HEAD(1) "ok 1 - \n", FILE_ "13:", "without a case id");
+	ASSERT_REJECTED(HEAD(1) "ok 1 - a b\n", FILE_ "13:", "with a space in it");
+	ASSERT_REJECTED(HEAD(1) "ok 1 - a.b # WHATEVER\n", FILE_ "13:", "unknown directive");
+	ASSERT_REJECTED(HEAD(1) "not ok 1 - a.b # SKIP no\n", FILE_ "13:",
 			"a SKIP directive on a \"not ok\" point");
-	ASSERT_REJECTED(HEAD "1..1\nok 1 - a.b # SKIPPED\n", FILE_ "13:", "unknown directive");
+	ASSERT_REJECTED(HEAD(1) "ok 1 - a.b # SKIPPED\n", FILE_ "13:", "unknown directive");
 }
 
 static void test_garbage_is_an_error_with_the_line(void)
 {
-	ASSERT_REJECTED(HEAD "1..1\nhello\nok 1 - a.b\n", FILE_ "13:", "unparseable line: \"hello\"");
-	ASSERT_REJECTED(HEAD "1..1\n# Subtest: a.b\n  ok 1 - inet\n", FILE_ "14:",
+	ASSERT_REJECTED(HEAD(1) "hello\nok 1 - a.b\n", FILE_ "13:", "unparseable line: \"hello\"");
+	ASSERT_REJECTED(HEAD(1) "# Subtest: a.b\n  ok 1 - inet\n", FILE_ "14:",
 			"indented by 4 spaces");
-	ASSERT_REJECTED(HEAD "1..1\n# Subtest: a.b\n    1..1\n    what\n", FILE_ "15:",
+	ASSERT_REJECTED(HEAD(1) "# Subtest: a.b\n    1..1\n    what\n", FILE_ "15:",
 			"unparseable line in the subtest of a.b");
-	ASSERT_REJECTED(HEAD "1..1\n\nok 1 - a.b\n", FILE_ "14:", "text after a blank line");
+	ASSERT_REJECTED(HEAD(1) "\nok 1 - a.b\n", FILE_ "14:", "text after a blank line");
 }
 
 static void test_bail_out_is_an_error(void)
 {
-	ASSERT_REJECTED(HEAD "1..2\nok 1 - a.b\nBail out! interrupted by SIGINT\n", FILE_ "14:",
+	ASSERT_REJECTED(HEAD(2) "ok 1 - a.b\nBail out! interrupted by SIGINT\n", FILE_ "14:",
 			"bailed out");
 }
 
@@ -376,28 +423,56 @@ static void test_nul_byte_is_an_error(void)
 
 static void test_malformed_yaml_is_an_error(void)
 {
-	ASSERT_REJECTED(HEAD "1..1\nnot ok 1 - a.b\n  ---\n  no colon here\n  ...\n", FILE_ "15:",
+	ASSERT_REJECTED(HEAD(1) "not ok 1 - a.b\n  ---\n  no colon here\n  ...\n", FILE_ "15:",
 			"malformed YAML diagnostics");
-	ASSERT_REJECTED(HEAD "1..1\nnot ok 1 - a.b\n  ---\n  got: \"5\n  ...\n", FILE_ "15:",
+	ASSERT_REJECTED(HEAD(1) "not ok 1 - a.b\n  ---\n  got: \"5\n  ...\n", FILE_ "15:",
 			"malformed quoted string");
-	ASSERT_REJECTED(HEAD "1..1\nnot ok 1 - a.b\n  ---\n  got: \"\\q\"\n  ...\n", FILE_ "15:",
+	ASSERT_REJECTED(HEAD(1) "not ok 1 - a.b\n  ---\n  got: \"\\q\"\n  ...\n", FILE_ "15:",
 			"malformed quoted string");
-	ASSERT_REJECTED(HEAD "1..1\nnot ok 1 - a.b\n  ---\n    - \"item\"\n  ...\n", FILE_ "15:",
+	ASSERT_REJECTED(HEAD(1) "not ok 1 - a.b\n  ---\n    - \"item\"\n  ...\n", FILE_ "15:",
 			"list item with no list key");
-	ASSERT_REJECTED(HEAD "1..1\nnot ok 1 - a.b\n  ---\nok 2 - c.d\n", FILE_ "15:",
+	ASSERT_REJECTED(HEAD(1) "not ok 1 - a.b\n  ---\nok 2 - c.d\n", FILE_ "15:",
 			"unterminated YAML");
-	ASSERT_REJECTED(HEAD "1..1\n# Subtest: a.b\n    1..1\n    not ok 1 - inet\n      ---\n"
+	ASSERT_REJECTED(HEAD(1) "# Subtest: a.b\n    1..1\n    not ok 1 - inet\n      ---\n"
 			     "    ...\n",
 			FILE_ "17:", "unterminated YAML diagnostics of a family point");
 }
 
+/* YAML keys are unique in a mapping: a repeated key is no YAML, and its readers drop or garble it. */
+static void test_repeated_yaml_key_is_an_error(void)
+{
+	ASSERT_REJECTED(HEAD(1) "not ok 1 - a.b\n  ---\n  exit: \"1\"\n  exit: \"2\"\n  ...\n",
+			FILE_ "16:", "the key exit twice in one YAML block");
+	ASSERT_REJECTED(HEAD(1) "not ok 1 - a.b\n  ---\n  cites:\n    - \"a\"\n  cites:\n    - \"b\"\n"
+				"  ...\n",
+			FILE_ "17:", "the key cites twice");
+	ASSERT_REJECTED(HEAD(1) "not ok 1 - a.b\n  ---\n  cites:\n  claim: \"c\"\n  cites: \"x\"\n"
+				"  ...\n",
+			FILE_ "17:", "the key cites twice");
+	/* as results files had it before sources became a list */
+	ASSERT_REJECTED(HEAD(1) "# Subtest: a.b\n    1..1\n    not ok 1 - inet # TODO x\n      ---\n"
+				"      divergence: \"d\"\n      source: \"s1\"\n      source: \"s2\"\n"
+				"      ...\nnot ok 1 - a.b # TODO x\n",
+			FILE_ "19:", "the key source twice in one YAML block (YAML keys are unique");
+	/* the same key in two blocks is no repetition */
+	ASSERT_INT_EQ(parse(HEAD(2) "not ok 1 - a.b\n  ---\n  exit: \"1\"\n  ...\n"
+				    "not ok 2 - c.d\n  ---\n  exit: \"1\"\n  ...\n"),
+		      0);
+}
+
+static void test_bail_out_after_the_plan_is_an_error(void)
+{
+	ASSERT_REJECTED(HEAD(1) "Bail out! interrupted by SIGINT\n", FILE_ "13:", "bailed out");
+	ASSERT_REJECTED("TAP version 13\n1..1\nBail out! no\n", FILE_ "3:", "bailed out");
+}
+
 static void test_yaml_must_follow_a_point(void)
 {
-	ASSERT_REJECTED(HEAD "1..1\n  ---\n  got: \"5\"\n  ...\nok 1 - a.b\n", FILE_ "13:",
+	ASSERT_REJECTED(HEAD(1) "  ---\n  got: \"5\"\n  ...\nok 1 - a.b\n", FILE_ "13:",
 			"follow no test point");
-	ASSERT_REJECTED(HEAD "1..1\nnot ok 1 - a.b\n  ---\n  ...\n  ---\n  ...\n", FILE_ "16:",
+	ASSERT_REJECTED(HEAD(1) "not ok 1 - a.b\n  ---\n  ...\n  ---\n  ...\n", FILE_ "16:",
 			"follow no test point");
-	ASSERT_REJECTED(HEAD "1..1\n# Subtest: a.b\n    1..1\n      ---\n", FILE_ "15:",
+	ASSERT_REJECTED(HEAD(1) "# Subtest: a.b\n    1..1\n      ---\n", FILE_ "15:",
 			"follow no family point");
 }
 
@@ -442,7 +517,8 @@ static const char case_out[] =
 	"# claim: Data arriving after SHUT_RD is \"discarded\"\n"
 	"# cite: RFC 9293 <https://www.rfc-editor.org/rfc/rfc9293>\n"
 	"1..3\n"
-	"not ok 1 - inet\n  ---\n  got: \"5\"\n  expected: \"== 0\"\n  ...\n"
+	"not ok 1 - inet\n  ---\n  got: \"5\"\n  expected: \"== 0\"\n  got: \"again\"\n"
+	"  recorded: \"by the case\"\n  ...\n"
 	"not ok 2 - inet6\n  ---\n  got: \"7\"\n  errno: \"EPIPE (32)\"\n  ...\n"
 	"ok 3 - unix # SKIP no SHUT_RD here\n";
 
@@ -451,7 +527,8 @@ static const char records[] = "shutrd.data_dropped\n"
 			      "  family: inet\n"
 			      "  got: 5\n"
 			      "  why: Linux keeps it\n"
-			      "  source: https://example.org/tcp.c\n";
+			      "  source: https://example.org/tcp.c\n"
+			      "  source: https://example.org/tcp_input.c\n";
 
 static void test_what_the_runner_writes_reads_back(void)
 {
@@ -493,6 +570,16 @@ static void test_what_the_runner_writes_reads_back(void)
 	ASSERT_STR_EQ(run_yaml_get(&c->families[0].diag, "got"), "5");
 	ASSERT_STR_EQ(run_yaml_get(&c->families[0].diag, "divergence"), "Linux keeps it");
 	ASSERT_STR_EQ(run_yaml_get(&c->families[0].diag, "recorded"), "linux.txt:1");
+	/* the record's sources, a list; the case's repeated and runner-named keys, renamed */
+	ASSERT_INT_EQ(c->families[0].diag.n, 8);
+	ASSERT_STR_EQ(c->families[0].diag.pairs[2].key, "got_2");
+	ASSERT_STR_EQ(c->families[0].diag.pairs[2].value, "again");
+	ASSERT_STR_EQ(c->families[0].diag.pairs[3].key, "recorded_2");
+	ASSERT_STR_EQ(c->families[0].diag.pairs[3].value, "by the case");
+	ASSERT_STR_EQ(c->families[0].diag.pairs[5].key, "sources");
+	ASSERT_STR_EQ(c->families[0].diag.pairs[5].value, "https://example.org/tcp.c");
+	ASSERT_STR_EQ(c->families[0].diag.pairs[6].key, "sources");
+	ASSERT_STR_EQ(c->families[0].diag.pairs[6].value, "https://example.org/tcp_input.c");
 	ASSERT_INT_EQ(c->families[1].result, RR_FAIL);
 	ASSERT_STR_EQ(run_yaml_get(&c->families[1].diag, "errno"), "EPIPE (32)");
 	ASSERT_INT_EQ(c->families[2].result, RR_SKIP);
@@ -531,7 +618,7 @@ static void test_cell_names_the_families_and_what_they_did(void)
 
 static void test_cell_groups_families_that_did_the_same(void)
 {
-	ASSERT_INT_EQ(parse(HEAD "1..2\n# Subtest: a.b\n    1..3\n"
+	ASSERT_INT_EQ(parse(HEAD(2) "# Subtest: a.b\n    1..3\n"
 				 "    not ok 1 - inet # TODO diverges as recorded: got 5\n"
 				 "    not ok 2 - inet6 # TODO diverges as recorded: got 5\n"
 				 "    ok 3 - unix # SKIP no\nnot ok 1 - a.b # TODO diverges as recorded\n"
@@ -547,7 +634,7 @@ static void test_cell_groups_families_that_did_the_same(void)
 
 static void test_cell_of_a_failure_says_got_and_expected(void)
 {
-	ASSERT_INT_EQ(parse(HEAD "1..2\n# Subtest: a.b\n    1..2\n    ok 1 - inet\n"
+	ASSERT_INT_EQ(parse(HEAD(2) "# Subtest: a.b\n    1..2\n    ok 1 - inet\n"
 				 "    not ok 2 - inet6\n      ---\n      expected: \"== 0\"\n"
 				 "      got: \"7\"\n      verdict: \"diverges, but not as recorded: the "
 				 "record says got 5\"\n      ...\nnot ok 1 - a.b\n"
@@ -561,7 +648,7 @@ static void test_cell_of_a_failure_says_got_and_expected(void)
 
 static void test_cell_puts_a_multiline_value_on_one_line(void)
 {
-	ASSERT_INT_EQ(parse(HEAD "1..1\n# Subtest: a.b\n    1..1\n"
+	ASSERT_INT_EQ(parse(HEAD(1) "# Subtest: a.b\n    1..1\n"
 				 "    not ok 1 - inet # TODO diverges as recorded: got two lines\n"
 				 "      ---\n      got: \"two\\nlines\"\n      ...\n"
 				 "not ok 1 - a.b # TODO diverges as recorded\n"),
@@ -579,6 +666,9 @@ static const struct unit_test tests[] = {
 	UNIT_TEST(test_well_formed_run_parses),
 	UNIT_TEST(test_subtest_comments_carry_claim_and_cites),
 	UNIT_TEST(test_header_comments_name_the_platform),
+	UNIT_TEST(test_header_comments_before_the_plan_read_too),
+	UNIT_TEST(test_unknown_header_comments_are_kept),
+	UNIT_TEST(test_a_subtest_may_follow_the_plan),
 	UNIT_TEST(test_label_defaults_to_the_file_name),
 	UNIT_TEST(test_points_keep_result_and_directive),
 	UNIT_TEST(test_family_yaml_is_unquoted_in_order),
@@ -601,6 +691,8 @@ static const struct unit_test tests[] = {
 	UNIT_TEST(test_bail_out_is_an_error),
 	UNIT_TEST(test_nul_byte_is_an_error),
 	UNIT_TEST(test_malformed_yaml_is_an_error),
+	UNIT_TEST(test_repeated_yaml_key_is_an_error),
+	UNIT_TEST(test_bail_out_after_the_plan_is_an_error),
 	UNIT_TEST(test_yaml_must_follow_a_point),
 	UNIT_TEST(test_long_lines_are_kept_whole),
 	UNIT_TEST(test_error_message_cuts_a_long_line),

@@ -27,6 +27,86 @@ static void test_quote_escapes_quotes_backslashes_and_controls(void)
 	ASSERT_STR_EQ(quote("\x01\x1f\r\x7f"), "\"\\x01\\x1f\\x0d\\x7f\"");
 	/* bytes above 0x7f (UTF-8) pass as they are */
 	ASSERT_STR_EQ(quote("\xc3\xa9"), "\"\xc3\xa9\"");
+	ASSERT_STR_EQ(quote("\xe2\x82\xac \xf0\x9f\x98\x80"), "\"\xe2\x82\xac \xf0\x9f\x98\x80\"");
+}
+
+/* What is not UTF-8 is escaped byte by byte: a UTF-8 reader never meets it raw. */
+static void test_quote_escapes_bytes_that_are_not_utf8(void)
+{
+	ASSERT_STR_EQ(quote("\xff\xfe"), "\"\\xff\\xfe\"");
+	ASSERT_STR_EQ(quote("a\xc3"), "\"a\\xc3\"");              /* cut short at the end */
+	ASSERT_STR_EQ(quote("\xc3("), "\"\\xc3(\"");                /* no continuation byte */
+	ASSERT_STR_EQ(quote("\xc0\xaf"), "\"\\xc0\\xaf\"");         /* overlong '/' */
+	ASSERT_STR_EQ(quote("\xed\xa0\x80"), "\"\\xed\\xa0\\x80\""); /* a surrogate */
+	ASSERT_STR_EQ(quote("\xf4\x90\x80\x80"), "\"\\xf4\\x90\\x80\\x80\""); /* past U+10FFFF */
+	ASSERT_STR_EQ(quote("\x80"), "\"\\x80\"");                  /* a lone continuation byte */
+}
+
+/* Characters YAML may not carry raw in a scalar: C1 controls, its line breaks, the BOM. */
+static void test_quote_escapes_characters_yaml_does_not_print(void)
+{
+	ASSERT_STR_EQ(quote("a\xc2\x85" "b"), "\"a\\u0085b\"");      /* NEL */
+	ASSERT_STR_EQ(quote("\xc2\x80\xc2\x9f"), "\"\\u0080\\u009f\"");
+	ASSERT_STR_EQ(quote("\xe2\x80\xa8\xe2\x80\xa9"), "\"\\u2028\\u2029\""); /* LS, PS */
+	ASSERT_STR_EQ(quote("\xef\xbb\xbf"), "\"\\ufeff\"");
+	ASSERT_STR_EQ(quote("\xef\xbf\xbe\xef\xbf\xbf"), "\"\\ufffe\\uffff\"");
+	ASSERT_STR_EQ(quote("\xc2\xa0"), "\"\xc2\xa0\"");           /* U+00A0 is printable */
+}
+
+static void test_escaped_characters_round_trip(void)
+{
+	static const char *const values[] = {
+		"a\xc2\x85" "b\xe2\x80\xa8" "c", "\xff", "\xc3", "x\xed\xa0\x80y", "\xef\xbb\xbf",
+		"\xe2\x82\xac\xc3\xa9\xf0\x9f\x98\x80",
+	};
+
+	for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+		tap_yaml_quote(quoted, sizeof quoted, values[i]);
+		ASSERT_INT_EQ(tap_yaml_unquote(plain, sizeof plain, quoted), 0);
+		ASSERT_STR_EQ(plain, values[i]);
+	}
+	ASSERT_INT_EQ(tap_yaml_unquote(plain, sizeof plain, "\"\\u00e9\\u0041\\u20AC\""), 0);
+	ASSERT_STR_EQ(plain, "\xc3\xa9" "A\xe2\x82\xac");
+}
+
+/* Every byte value in every position: the quoted text is valid UTF-8 with nothing YAML refuses. */
+static void test_quoted_text_is_printable_utf8(void)
+{
+	char in[4];
+	unsigned bad = 0;
+
+	for (int a = 0x80; a < 0x100; a++)
+		for (int b = 0x01; b < 0x100; b++) {
+			in[0] = (char)a, in[1] = (char)b, in[2] = (char)0x80, in[3] = '\0';
+			tap_yaml_quote(quoted, sizeof quoted, in);
+			for (const char *p = quoted; *p;) {
+				unsigned long cp = 0;
+				size_t len = tap_utf8_char(p, &cp);
+				if (len == 0 || cp < 0x20 || cp == 0x7f || tap_yaml_unprintable(cp)) {
+					bad++;
+					break;
+				}
+				p += len;
+			}
+		}
+	ASSERT_INT_EQ(bad, 0);
+}
+
+static void test_utf8_char_lengths(void)
+{
+	unsigned long cp = 0;
+
+	ASSERT_INT_EQ(tap_utf8_char("A", &cp), 1);
+	ASSERT_INT_EQ(cp, 0x41);
+	ASSERT_INT_EQ(tap_utf8_char("\xc3\xa9", &cp), 2);
+	ASSERT_INT_EQ(cp, 0xe9);
+	ASSERT_INT_EQ(tap_utf8_char("\xe2\x82\xac", &cp), 3);
+	ASSERT_INT_EQ(cp, 0x20ac);
+	ASSERT_INT_EQ(tap_utf8_char("\xf4\x8f\xbf\xbf", &cp), 4);
+	ASSERT_INT_EQ(cp, 0x10ffff);
+	ASSERT_INT_EQ(tap_utf8_char("\xe0\x80\x80", NULL), 0); /* overlong */
+	ASSERT_INT_EQ(tap_utf8_char("\xe2\x82", NULL), 0);     /* cut short */
+	ASSERT_INT_EQ(tap_utf8_char("\xf5\x80\x80\x80", NULL), 0);
 }
 
 static void test_every_byte_round_trips(void)
@@ -129,6 +209,8 @@ static void test_unquote_accepts_upper_case_hex(void)
 {
 	ASSERT_INT_EQ(tap_yaml_unquote(plain, sizeof plain, "\"\\x7F\\x0a\""), 0);
 	ASSERT_STR_EQ(plain, "\x7f\n");
+	ASSERT_INT_EQ(tap_yaml_unquote(plain, sizeof plain, "\"\\uFEFF\""), 0);
+	ASSERT_STR_EQ(plain, "\xef\xbb\xbf");
 }
 
 static void test_unquote_cuts_to_the_buffer(void)
@@ -154,6 +236,8 @@ static void test_malformed_quoted_strings_are_rejected(void)
 		"\"a\\x\"",           /* no hex digits */
 		"\"a\\\"",            /* the escape eats the closing quote */
 		"\"a\\",              /* a backslash at the end */
+		"\"\\u12\"",           /* short \u escape */
+		"\"\\ud800\"",         /* half a UTF-16 surrogate pair */
 		"\"",                 /* a lone quote */
 	};
 
@@ -181,6 +265,11 @@ static void test_pair_writes_indented_key_and_quoted_value(void)
 static const struct unit_test tests[] = {
 	UNIT_TEST(test_quote_wraps_plain_text_in_quotes),
 	UNIT_TEST(test_quote_escapes_quotes_backslashes_and_controls),
+	UNIT_TEST(test_quote_escapes_bytes_that_are_not_utf8),
+	UNIT_TEST(test_quote_escapes_characters_yaml_does_not_print),
+	UNIT_TEST(test_escaped_characters_round_trip),
+	UNIT_TEST(test_quoted_text_is_printable_utf8),
+	UNIT_TEST(test_utf8_char_lengths),
 	UNIT_TEST(test_every_byte_round_trips),
 	UNIT_TEST(test_quoted_text_has_no_raw_control_characters),
 	UNIT_TEST(test_round_trip_of_awkward_strings),
