@@ -18,7 +18,13 @@ wanted() { # KIND: the NAMEs of that kind in the selected parts
 PARTS="$*"
 debs=$(wanted deb); npms=$(wanted npm)
 
-have_deb() { dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null | grep -qx installed; }
+# A package counts as there when it is installed, or when a program of its
+# name is on PATH already (NodeSource's nodejs brings its own npm, which
+# Debian's npm package would conflict with).
+have_deb() {
+	dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null | grep -qx installed ||
+		command -v "$1" >/dev/null 2>&1
+}
 have_npm() { n=${1%@*}; [ -n "$n" ] || n=$1; [ -d "$npm_dir/node_modules/$n" ]; }
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
