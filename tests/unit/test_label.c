@@ -7,7 +7,8 @@
 
 static char label[160];
 
-static const char *label_of(const char *os, const char *release, const char *target)
+static struct identity identity_of(const char *os, const char *release, const char *target,
+				   const char *machine)
 {
 	struct identity id;
 
@@ -16,7 +17,14 @@ static const char *label_of(const char *os, const char *release, const char *tar
 	snprintf(id.kernel, sizeof id.kernel, "%s", release);
 	snprintf(id.target, sizeof id.target, "%s", target);
 	snprintf(id.stack, sizeof id.stack, "kernel");
-	snprintf(id.machine, sizeof id.machine, "x86_64");
+	snprintf(id.machine, sizeof id.machine, "%s", machine);
+	return id;
+}
+
+static const char *label_of(const char *os, const char *release, const char *target)
+{
+	struct identity id = identity_of(os, release, target, "x86_64");
+
 	memset(label, 'x', sizeof label);
 	make_label(label, sizeof label, &id);
 	return label;
@@ -61,29 +69,19 @@ static void test_label_words_make_no_directories(void)
 
 static void test_two_machines_on_one_kernel_get_two_labels(void)
 {
-	struct identity id;
-	char arm[160];
+	struct identity arm = identity_of("Linux", "6.18.44", "native", "aarch64");
+	char arm_label[160];
 
-	memset(&id, 0, sizeof id);
-	snprintf(id.os, sizeof id.os, "Linux");
-	snprintf(id.kernel, sizeof id.kernel, "6.18.44");
-	snprintf(id.target, sizeof id.target, "native");
-	snprintf(id.stack, sizeof id.stack, "kernel");
-	snprintf(id.machine, sizeof id.machine, "aarch64");
-	make_label(arm, sizeof arm, &id);
-	ASSERT_STR_EQ(arm, "linux-6.18.44-native-kernel-aarch64");
+	make_label(arm_label, sizeof arm_label, &arm);
+	ASSERT_STR_EQ(arm_label, "linux-6.18.44-native-kernel-aarch64");
 	ASSERT_STR_EQ(label_of("Linux", "6.18.44", "native"), "linux-6.18.44-native-kernel-x86_64");
 }
 
 static void test_label_is_cut_to_the_buffer(void)
 {
-	struct identity id;
+	struct identity id = identity_of("Linux", "6.18.44", "native", "x86_64");
 	char small[12];
 
-	memset(&id, 0, sizeof id);
-	snprintf(id.os, sizeof id.os, "Linux");
-	snprintf(id.kernel, sizeof id.kernel, "6.18.44");
-	snprintf(id.target, sizeof id.target, "native");
 	memset(small, 'x', sizeof small);
 	make_label(small, sizeof small, &id);
 	ASSERT_INT_EQ(small[sizeof small - 1], '\0');
