@@ -27,19 +27,32 @@ git clone -q "$top" "$root/src/sockconf" && git -C "$root/src/sockconf" checkout
 	{ echo "fresh-root: cannot clone $top"; exit 2; }
 # the project's tests read ../shared when it is there (CI lays it beside the clone)
 [ -d "$top/../shared" ] && cp -r "$top/../shared" "$root/src/shared"
+# The network is this machine's, not the image's: its resolver, the CAs it
+# trusts (a proxy that re-signs TLS), and the variables that point at them.
 cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null
+if ls /usr/local/share/ca-certificates/*.crt >/dev/null 2>&1; then
+	mkdir -p "$root/usr/local/share/ca-certificates"
+	cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+	chroot "$root" update-ca-certificates >/dev/null 2>&1 ||
+		{ echo "fresh-root: update-ca-certificates failed in $root"; exit 2; }
+fi
+net_env=""
+for v in http_proxy https_proxy no_proxy HTTP_PROXY HTTPS_PROXY NO_PROXY NODE_EXTRA_CA_CERTS SSL_CERT_FILE; do
+	eval "val=\${$v:-}"
+	[ -n "$val" ] && net_env="$net_env $v=$val"
+done
 
 # The mounts live in a private mount namespace: they end with the command,
 # however it ends, so nothing outside ever sees /proc or /dev under ROOT
 # (a later rm -rf build/ must not reach through them).
 in_root() {
-	unshare --mount --propagation private /bin/sh -c '
+	NET_ENV=$net_env unshare --mount --propagation private /bin/sh -c '
 		root=$1; shift
 		for d in proc sys dev dev/pts dev/shm; do
 			mkdir -p "$root/$d" && mount --bind "/$d" "$root/$d" || exit 2
 		done
 		exec chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
-			TERM=dumb LANG=C.UTF-8 /bin/sh -c "cd /src/sockconf && $*"' in_root "$root" "$@"
+			TERM=dumb LANG=C.UTF-8 $NET_ENV /bin/sh -c "cd /src/sockconf && $*"' in_root "$root" "$@"
 }
 
 if [ $# -gt 0 ]; then
