@@ -48,9 +48,12 @@ done
 in_root() {
 	NET_ENV=$net_env unshare --mount --propagation private /bin/sh -c '
 		root=$1; shift
-		for d in proc sys dev dev/pts dev/shm; do
-			mkdir -p "$root/$d" && mount --bind "/$d" "$root/$d" || exit 2
-		done
+		# the root a mount of its own, as a machine'"'"'s is (unshare --propagation
+		# inside needs one); /sys and /dev with what is mounted under them
+		# (cgroups for runsc, /dev/shm, /dev/pts)
+		mount --bind "$root" "$root" || exit 2
+		mount --bind /proc "$root/proc" || exit 2
+		for d in sys dev; do mount --rbind "/$d" "$root/$d" || exit 2; done
 		exec chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
 			TERM=dumb LANG=C.UTF-8 $NET_ENV /bin/sh -c "cd /src/sockconf && $*"' in_root "$root" "$@"
 }
