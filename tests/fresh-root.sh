@@ -20,6 +20,12 @@ if [ ! -x "$root/usr/bin/make" ]; then
 	debootstrap --variant=minbase --include=gcc,make,git,libc6-dev,ca-certificates \
 		bookworm "$root" >"$root.debootstrap.log" 2>&1 ||
 		{ echo "fresh-root: debootstrap failed:"; tail -5 "$root.debootstrap.log"; exit 2; }
+	# the archive's suites a Debian 12 install lists (debootstrap writes only the first)
+	cat >"$root/etc/apt/sources.list" <<-EOF
+		deb http://deb.debian.org/debian bookworm main
+		deb http://deb.debian.org/debian bookworm-updates main
+		deb http://deb.debian.org/debian-security bookworm-security main
+	EOF
 	echo "fresh-root: Debian 12 minbase with gcc, make, git in $(( $(date +%s) - start )) s ($(du -sm "$root" | cut -f1) MB)"
 fi
 rm -rf "$root/src" && mkdir -p "$root/src"
