@@ -48,20 +48,21 @@ for v in http_proxy https_proxy no_proxy HTTP_PROXY HTTPS_PROXY NO_PROXY NODE_EX
 	[ -n "$val" ] && net_env="$net_env $v=$val"
 done
 
-# The mounts live in a private mount namespace: they end with the command,
-# however it ends, so nothing outside ever sees /proc or /dev under ROOT
-# (a later rm -rf build/ must not reach through them).
+# The root is entered with pivot_root in a private mount namespace, not a
+# chroot: inside, it is the namespace's root as a machine's is (runsc's user
+# namespaces and unshare --propagation refuse a chroot).  The mounts end with
+# the command, however it ends, so nothing outside ever sees /proc or /dev
+# under ROOT (a later rm -rf build/ must not reach through them).
 in_root() {
 	NET_ENV=$net_env unshare --mount --propagation private /bin/sh -c '
 		root=$1; shift
-		# the root a mount of its own, as a machine'"'"'s is (unshare --propagation
-		# inside needs one); /sys and /dev with what is mounted under them
-		# (cgroups for runsc, /dev/shm, /dev/pts)
 		mount --bind "$root" "$root" || exit 2
 		mount --bind /proc "$root/proc" || exit 2
+		# /sys and /dev with what is mounted under them: cgroups, /dev/shm, /dev/pts
 		for d in sys dev; do mount --rbind "/$d" "$root/$d" || exit 2; done
-		exec chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
-			TERM=dumb LANG=C.UTF-8 $NET_ENV /bin/sh -c "cd /src/sockconf && $*"' in_root "$root" "$@"
+		cd "$root" && mkdir -p .oldroot && pivot_root . .oldroot || exit 2
+		exec /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TERM=dumb LANG=C.UTF-8 \
+			$NET_ENV /bin/sh -c "umount -l /.oldroot && cd /src/sockconf && $*"' in_root "$root" "$@"
 }
 
 if [ $# -gt 0 ]; then
