@@ -7,6 +7,9 @@
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
+// Go's WASM runtime takes its randomness from globalThis.crypto, which Node
+// has without a flag only from 19 on; Debian 12's Node is 18.
+if (!globalThis.crypto) globalThis.crypto = require("node:crypto").webcrypto;
 
 async function main([pkgDir, ...files]) {
   if (!pkgDir || files.length === 0) {
