@@ -63,6 +63,10 @@ struct sc_blocked *start_blocked_recv(int fd)
 		if (now_ms() > deadline)
 			sc_fail(NULL, "recv() did not block within %d ms", sc_wait_bound_ms());
 	}
+	/* "cannot tell" is also what a thread that has already returned and gone
+	 * answers: a recv() that never blocked must not pass as a woken one */
+	if (asleep < 0 && sc_plat_event_wait(b->returned, 0))
+		sc_fail(NULL, "recv() returned %lld at once: it did not block", b->result);
 	if (asleep < 0)
 		note("blocked", "the platform cannot confirm that recv() was asleep in the kernel");
 	return b;

@@ -16,6 +16,9 @@ struct sc_outcome sc_outcome;
 jmp_buf sc_family_exit;
 const char *volatile sc_current_step = "setting up";
 
+/* Checks made in the current family, passed or failed (sockconf.h says which count). */
+static unsigned checks_made;
+
 #define MAX_CLEANUPS 16
 static struct {
 	void (*fn)(void *);
@@ -44,6 +47,33 @@ void sc_outcome_reset(void)
 {
 	memset(&sc_outcome, 0, sizeof sc_outcome);
 	sc_current_step = "setting up";
+	checks_made = 0;
+}
+
+void sc_check_made(void)
+{
+	checks_made++;
+}
+
+unsigned sc_checks_made(void)
+{
+	return checks_made;
+}
+
+/*
+ * The body returned without failing or skipping.  Having asserted nothing
+ * it has shown nothing, and would pass on any stack: that is a defect of
+ * the case, reported as a failure (git's unit-test library fails a test
+ * with no checks in the same way).
+ */
+void sc_family_returned(void)
+{
+	if (checks_made) {
+		sc_outcome.status = SC_PASS;
+		return;
+	}
+	snprintf(sc_outcome.message, sizeof sc_outcome.message, "no checks made");
+	sc_outcome.status = SC_FAIL;
 }
 
 static SC_NORETURN void leave_family(enum sc_status status)
@@ -149,6 +179,7 @@ static void record(const char *file, int line, const char *expr, int err, long l
 void sc_check_true_(const char *file, int line, const char *expr, int ok)
 {
 	sc_current_step = expr;
+	checks_made++;
 	if (ok)
 		return;
 	set_at(file, line);
@@ -170,15 +201,30 @@ static int compare(long long a, const char *op, long long b)
 }
 
 long long sc_check_int_(const char *file, int line, const char *expr, long long a,
-			const char *op, long long b)
+			const char *op, long long b, const char *b_text)
 {
 	int err = sc_plat_socket_errno(); /* as the call in `a` left it */
 
 	sc_current_step = expr;
+	checks_made++;
 	if (compare(a, op, b))
 		return a;
 	record(file, line, expr, err, a);
-	snprintf(sc_outcome.expected, sizeof sc_outcome.expected, "%s %lld", op, b);
+	if (b_text && sc_is_errno_name(b_text)) {
+		/* b is written as an errno name, so a is an errno value too (SO_ERROR): by name */
+		const char *name = a == (int)a ? sc_errno_name((int)a) : NULL;
+
+		snprintf(sc_outcome.expected, sizeof sc_outcome.expected, "%s %s", op, b_text);
+		if (name) {
+			snprintf(sc_outcome.got, sizeof sc_outcome.got, "%s", name);
+			sc_format_errno(sc_outcome.err, sizeof sc_outcome.err, (int)a);
+		} else {
+			snprintf(sc_outcome.got, sizeof sc_outcome.got, "%lld", a);
+			sc_outcome.err[0] = '\0';
+		}
+	} else {
+		snprintf(sc_outcome.expected, sizeof sc_outcome.expected, "%s %lld", op, b);
+	}
 	leave_family(SC_FAIL);
 }
 
@@ -187,6 +233,7 @@ long long sc_check_call_(const char *file, int line, const char *expr, long long
 	int err = sc_plat_socket_errno();
 
 	sc_current_step = expr;
+	checks_made++;
 	if (ret != -1)
 		return ret;
 	record(file, line, expr, err, ret);
@@ -200,6 +247,7 @@ void sc_check_fails_(const char *file, int line, const char *expr, long long ret
 	int err = sc_plat_socket_errno();
 
 	sc_current_step = expr;
+	checks_made++;
 	if (ret == -1 && err == err_expected)
 		return;
 	record(file, line, expr, err, ret);

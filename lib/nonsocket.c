@@ -15,7 +15,6 @@
 #include "nonsocket.h"
 
 #include <stdio.h>
-#include <string.h>
 
 static void close_file(void *f)
 {
@@ -26,9 +25,12 @@ int open_non_socket(void)
 {
 	FILE *f = tmpfile();
 
-	if (!f)
+	if (!f) {
+		char err[64];
+		sc_format_errno(err, sizeof err, errno);
 		sc_fail(NULL, "could not open a descriptor that is not a socket: tmpfile() failed: %s",
-			strerror(errno));
+			err);
+	}
 	sc_at_family_end(close_file, f);
 	return fileno(f);
 }

@@ -35,10 +35,20 @@ extern const char *volatile sc_current_step;
 void sc_outcome_reset(void);
 /* Fail the family with a message (a wait that ran out, a broken setup). */
 SC_NORETURN void sc_fail(const char *at, const char *fmt, ...) SC_PRINTF(2, 3);
+/*
+ * Count a check the family made (check.c's own count themselves; the other
+ * assertions sockconf.h names call this).  sc_family_returned() gives the
+ * verdict of a body that returned: a pass, or "no checks made".
+ */
+void sc_check_made(void);
+unsigned sc_checks_made(void);
+void sc_family_returned(void);
 /* "ECONNRESET (104)" */
 void sc_format_errno(char *out, size_t outsize, int err);
 const char *sc_errno_name(int err);
-/* Print "# quiet: N ms why" for a negative window (wait.c). */
+/* errnames.c knows this name ("EWOULDBLOCK", even where EAGAIN has its value). */
+int sc_is_errno_name(const char *name);
+/* Print "# quiet: N ms why" for a negative window, and count it as a check (wait.c). */
 void sc_announce_quiet(const char *why);
 /*
  * For conditions no poll event announces (acknowledgements, TCP states):

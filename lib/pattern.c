@@ -115,7 +115,13 @@ size_t send_pattern_until_full(int fd)
 		}
 		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			return sent;
-		sc_fail(NULL, "send() failed after %zu bytes while filling the send buffer", sent);
+		if (n == -1) {
+			char err[64];
+			sc_format_errno(err, sizeof err, errno);
+			sc_fail(NULL, "send() failed after %zu bytes while filling the send buffer: %s",
+				sent, err);
+		}
+		sc_fail(NULL, "send() returned 0 after %zu bytes while filling the send buffer", sent);
 	}
 }
 

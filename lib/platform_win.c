@@ -8,6 +8,7 @@
  */
 #include "platform.h"
 #include "platform_win.h"
+#include "outcome.h" /* sc_format_errno */
 
 #include <windows.h>
 #include <winternl.h>
@@ -107,8 +108,11 @@ void sc_plat_init(void)
 	/* TAP lines end in "\n", as on POSIX, not "\r\n" */
 	_setmode(_fileno(stdout), _O_BINARY);
 	_setmode(_fileno(stderr), _O_BINARY);
-	if (err != 0)
-		fprintf(stderr, "sockconf: WSAStartup failed: Winsock error %d\n", err);
+	if (err != 0) {
+		char name[64];
+		sc_format_errno(name, sizeof name, err); /* "WSASYSNOTREADY (10091)" */
+		fprintf(stderr, "sockconf: WSAStartup failed: %s\n", name);
+	}
 }
 
 double sc_plat_now_ms(void)

@@ -62,6 +62,7 @@ void sc_check_state_(const char *file, int line, const char *expr, enum sc_tcp_s
 	const char *base = strrchr(file, '/');
 
 	sc_current_step = expr;
+	sc_check_made();
 	if (got == expected)
 		return;
 	snprintf(sc_outcome.at, sizeof sc_outcome.at, "%s:%d", base ? base + 1 : file, line);
