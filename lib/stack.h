@@ -46,6 +46,10 @@ struct sc_stack {
 	int (*poll)(struct pollfd *fds, unsigned nfds, int timeout_ms);
 	/* bytes sent on s that the peer has not acknowledged, or -1 if unobservable */
 	long (*unacked_bytes)(sc_handle s, int family);
+	/* the receiver's view, for stacks that show no unacknowledged count: bytes sent
+	 * on s that the other end, a socket of this process, has neither read nor
+	 * queued; -1 where it cannot be told (no such end here).  NULL: never told */
+	long (*undelivered_bytes)(sc_handle s, int family);
 	int (*getpeername)(sc_handle s, struct sockaddr *addr, socklen_t *len);
 	/* s's TCP state as an enum sc_tcp_state, or -1 if unobservable */
 	int (*tcp_state)(sc_handle s);

@@ -19,18 +19,61 @@
 #endif
 #endif
 
+/*
+ * Bytes each socket of this process has sent and read, for the receiver's
+ * view of delivery (kernel_undelivered_bytes): counted per descriptor from
+ * its socket() or accept() to its close().
+ */
+#define MAX_COUNTED 1024
+static struct {
+	int open;
+	unsigned long long sent, received;
+} counted[MAX_COUNTED];
+
+static sc_handle counted_from_now(sc_handle s)
+{
+	if (s >= 0 && s < MAX_COUNTED) {
+		counted[s].open = 1;
+		counted[s].sent = counted[s].received = 0;
+	}
+	return s;
+}
+
+static ssize_t count(ssize_t n, sc_handle s, int sent)
+{
+	if (n > 0 && s >= 0 && s < MAX_COUNTED) {
+		if (sent)
+			counted[s].sent += (unsigned long long)n;
+		else
+			counted[s].received += (unsigned long long)n;
+	}
+	return n;
+}
+
 static int kernel_init(void) { return 0; }
-static sc_handle kernel_socket(int d, int t, int p) { return socket(d, t, p); }
+static sc_handle kernel_socket(int d, int t, int p) { return counted_from_now(socket(d, t, p)); }
 static int kernel_bind(sc_handle s, const struct sockaddr *a, socklen_t l) { return bind((int)s, a, l); }
 static int kernel_listen(sc_handle s, int b) { return listen((int)s, b); }
-static sc_handle kernel_accept(sc_handle s, struct sockaddr *a, socklen_t *l) { return accept((int)s, a, l); }
+static sc_handle kernel_accept(sc_handle s, struct sockaddr *a, socklen_t *l) { return counted_from_now(accept((int)s, a, l)); }
 static int kernel_connect(sc_handle s, const struct sockaddr *a, socklen_t l) { return connect((int)s, a, l); }
 static int kernel_getsockname(sc_handle s, struct sockaddr *a, socklen_t *l) { return getsockname((int)s, a, l); }
-static int kernel_close(sc_handle s) { return close((int)s); }
 static int kernel_shutdown(sc_handle s, int how) { return shutdown((int)s, how); }
-static ssize_t kernel_recv(sc_handle s, void *b, size_t n, int f) { return recv((int)s, b, n, f); }
-static ssize_t kernel_write(sc_handle s, const void *b, size_t n) { return write((int)s, b, n); }
+static ssize_t kernel_write(sc_handle s, const void *b, size_t n) { return count(write((int)s, b, n), s, 1); }
 static sc_handle kernel_dup(sc_handle s) { return dup((int)s); }
+
+static int kernel_close(sc_handle s)
+{
+	if (s >= 0 && s < MAX_COUNTED)
+		counted[s].open = 0;
+	return close((int)s);
+}
+
+static ssize_t kernel_recv(sc_handle s, void *b, size_t n, int f)
+{
+	ssize_t got = recv((int)s, b, n, f);
+
+	return f & MSG_PEEK ? got : count(got, s, 0); /* a look takes nothing */
+}
 
 static int kernel_socketpair(int d, int t, int p, sc_handle sv[2])
 {
@@ -38,7 +81,7 @@ static int kernel_socketpair(int d, int t, int p, sc_handle sv[2])
 
 	if (socketpair(d, t, p, fds) == -1)
 		return -1;
-	sv[0] = fds[0], sv[1] = fds[1];
+	sv[0] = counted_from_now(fds[0]), sv[1] = counted_from_now(fds[1]);
 	return 0;
 }
 
@@ -63,11 +106,11 @@ static ssize_t kernel_send(sc_handle s, const void *b, size_t n, int f)
 	ssize_t ret;
 
 	if (!(f & SC_MSG_NOSIGNAL_BY_SOCKOPT))
-		return send((int)s, b, n, f);
+		return count(send((int)s, b, n, f), s, 1);
 	f &= ~SC_MSG_NOSIGNAL_BY_SOCKOPT;
 	/* not a socket, or closed: send() itself gives the case its EBADF or ENOTSOCK */
 	if (getsockopt((int)s, SOL_SOCKET, SO_NOSIGPIPE, &was_on, &len) == -1)
-		return send((int)s, b, n, f);
+		return count(send((int)s, b, n, f), s, 1);
 	if (!was_on)
 		setsockopt((int)s, SOL_SOCKET, SO_NOSIGPIPE, &on, sizeof on);
 	ret = send((int)s, b, n, f);
@@ -75,10 +118,10 @@ static ssize_t kernel_send(sc_handle s, const void *b, size_t n, int f)
 	if (!was_on)
 		setsockopt((int)s, SOL_SOCKET, SO_NOSIGPIPE, &was_on, sizeof was_on);
 	errno = err; /* the send's errno, whatever the restore did */
-	return ret;
+	return count(ret, s, 1);
 }
 #else
-static ssize_t kernel_send(sc_handle s, const void *b, size_t n, int f) { return send((int)s, b, n, f); }
+static ssize_t kernel_send(sc_handle s, const void *b, size_t n, int f) { return count(send((int)s, b, n, f), s, 1); }
 #endif
 
 static int kernel_getsockopt(sc_handle s, int level, int name, void *v, socklen_t *l)
@@ -120,6 +163,60 @@ static long kernel_unacked_bytes(sc_handle s, int family)
 }
 
 static int kernel_getpeername(sc_handle s, struct sockaddr *a, socklen_t *l) { return getpeername((int)s, a, l); }
+
+static int same_address(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	if (a->ss_family != b->ss_family)
+		return 0;
+	if (a->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
+		return x->sin6_port == y->sin6_port &&
+		       memcmp(&x->sin6_addr, &y->sin6_addr, sizeof x->sin6_addr) == 0;
+	}
+	if (a->ss_family == AF_INET) {
+		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
+		return x->sin_port == y->sin_port && x->sin_addr.s_addr == y->sin_addr.s_addr;
+	}
+	return 0;
+}
+
+/*
+ * The receiver's view: s's other end is a socket of this process (lib
+ * makes both ends of a connection here), found by its addresses; what it
+ * holds is what it has read plus what waits in its queue (FIONREAD).
+ */
+static long kernel_undelivered_bytes(sc_handle s, int family)
+{
+	struct sockaddr_storage self, other, a, b;
+	socklen_t len;
+	int queued;
+
+	if (family == AF_UNIX)
+		return 0; /* as in kernel_unacked_bytes: delivered before send() returns */
+	len = sizeof self;
+	if (s < 0 || s >= MAX_COUNTED || getsockname((int)s, (struct sockaddr *)&self, &len) == -1)
+		return -1;
+	len = sizeof other;
+	if (getpeername((int)s, (struct sockaddr *)&other, &len) == -1)
+		return -1;
+	for (int fd = 0; fd < MAX_COUNTED; fd++) {
+		unsigned long long held;
+
+		if (!counted[fd].open || fd == (int)s)
+			continue;
+		len = sizeof a;
+		if (getsockname(fd, (struct sockaddr *)&a, &len) == -1 || !same_address(&a, &other))
+			continue;
+		len = sizeof b;
+		if (getpeername(fd, (struct sockaddr *)&b, &len) == -1 || !same_address(&b, &self))
+			continue;
+		if (ioctl(fd, FIONREAD, &queued) == -1 || queued < 0)
+			return -1;
+		held = counted[fd].received + (unsigned long long)queued;
+		return held <= counted[s].sent ? (long)(counted[s].sent - held) : -1; /* more: another sender */
+	}
+	return -1;
+}
 
 /* Our enum sc_tcp_state from the kernel's numbering (Linux include/net/tcp_states.h). */
 static int from_linux_state(int st)
@@ -242,6 +339,7 @@ const struct sc_stack sc_kernel_stack = {
 	.set_nonblocking = kernel_set_nonblocking,
 	.poll = kernel_poll,
 	.unacked_bytes = kernel_unacked_bytes,
+	.undelivered_bytes = kernel_undelivered_bytes,
 	.getpeername = kernel_getpeername,
 	.tcp_state = kernel_tcp_state,
 	.listed_tcp_state = kernel_listed_tcp_state,

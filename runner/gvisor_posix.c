@@ -3,7 +3,7 @@
  * case runs in its own sandbox, `runsc do`, on gVisor's own netstack.
  *
  * The recipe, measured on Debian 12 (BRIEF §5):
- *   gvisor  runsc --root=DIR --network=none [--rootless] do -quiet CASE;
+ *   gvisor  runsc --root=DIR --network=none --net-raw [--rootless] do -quiet CASE;
  *           `runsc do` passes the environment through and keeps its bundle
  *           in $TMPDIR, so TMPDIR points into our scratch (a case killed at
  *           its timeout leaves its bundle there, removed with it).
@@ -93,6 +93,12 @@ int gvisor_prepare(struct target_wrap *w, struct identity *id, int label_given, 
 	w->argv[n++] = w->strings[2];
 	w->argv[n++] = w->strings[0];
 	w->argv[n++] = "--network=none"; /* gVisor's own netstack, loopback only */
+	/*
+	 * Packet sockets for the wire checks: runsc grants CAP_NET_RAW only with
+	 * --net-raw.  libpcap still cannot capture there (no PACKET_RX_RING); lib
+	 * reads a packet socket instead (lib/wire_pcap.c).
+	 */
+	w->argv[n++] = "--net-raw";
 	if (geteuid() != 0)
 		w->argv[n++] = "--rootless";
 	w->argv[n++] = "do";
