@@ -14,7 +14,7 @@ static void quoted(char *out, size_t size, const char *prefix, const char *value
 	snprintf(out, size, "%s%s", prefix, q);
 }
 
-/* "diverges (got \"5\")": a family's verdict with what it observed. */
+/* "diverges (got \"5\")", "documented (got \"5\")": a family's verdict with what it observed. */
 static void family_state(const struct run_family *f, char *out, size_t size)
 {
 	const char *got = f ? run_yaml_get(&f->diag, "got") : NULL;
@@ -33,8 +33,13 @@ static void family_state(const struct run_family *f, char *out, size_t size)
 	switch (f->result) {
 	case RR_PASS: snprintf(out, size, "conforms"); break;
 	case RR_SKIP: snprintf(out, size, "skipped%s", detail); break;
-	case RR_TODO: snprintf(out, size, "diverges%s", detail); break;
-	case RR_TODO_PASSED: snprintf(out, size, "no longer diverges"); break;
+	case RR_TODO:
+		snprintf(out, size, "%s%s", f->documented ? "documented" : "diverges", detail);
+		break;
+	case RR_TODO_PASSED:
+		snprintf(out, size, "%s",
+			 f->documented ? "documented record no longer holds" : "no longer diverges");
+		break;
 	case RR_FAIL: snprintf(out, size, "fails%s", detail); break;
 	}
 }

@@ -5,6 +5,7 @@
  * case id and then family (in A's order, B's extra families after):
  *
  *   shutrd.data_dropped inet: diverges (got "5") -> conforms
+ *   linger.nonblocking inet: diverges (got "1") -> documented (got "1")
  *   rst.so_error inet6: conforms -> fails (got "0")
  *   fin.states unix: skipped ("why") -> conforms
  *   rst.process_killed: fails (crashed: killed by SIGSEGV (11)) -> conforms

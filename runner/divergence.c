@@ -55,15 +55,92 @@ static int valid_id(const char *s)
 	return 1;
 }
 
-/* A finished record must have its required fields. */
+const char *record_kind_name(enum record_kind k)
+{
+	return k == KIND_DOCUMENTED ? "documented" : "divergence";
+}
+
+/*
+ * Where each platform's own reference lives.  A documented record cites at
+ * least one page under these, for the platform its on: glob names first
+ * (the label's first word: linux-*, gvisor-*).  gVisor implements Linux's
+ * system call interface and documents only where it falls short
+ * (https://gvisor.dev/docs/user_guide/compatibility), so Linux's pages are
+ * its reference too; Wine implements the Windows API, whose reference is
+ * Microsoft's.
+ */
+#define LINUX_DOCUMENTS "https://man7.org/linux/man-pages/", "https://docs.kernel.org/", \
+			"https://www.kernel.org/doc/"
+static const struct own_documents {
+	const char *platform;
+	const char *under[5];
+} own_documents[] = {
+	{"linux", {LINUX_DOCUMENTS}},
+	{"gvisor", {"https://gvisor.dev/docs/", LINUX_DOCUMENTS}},
+	{"windows", {"https://learn.microsoft.com/"}},
+	{"wine", {"https://learn.microsoft.com/"}},
+	{"freebsd", {"https://man.freebsd.org/"}},
+	{"openbsd", {"https://man.openbsd.org/"}},
+	{"netbsd", {"https://man.netbsd.org/"}},
+	{"darwin", {"https://developer.apple.com/"}},
+	{"lwip", {"https://www.nongnu.org/lwip/"}},
+};
+
+/* The platform an on: glob names: its first word, when a '-' or the end follows it. */
+static const struct own_documents *platform_of(const char *on)
+{
+	size_t n = strcspn(on, "-*?[");
+
+	if (on[n] != '-' && on[n] != '\0')
+		return NULL;
+	for (size_t i = 0; i < sizeof own_documents / sizeof own_documents[0]; i++)
+		if (strlen(own_documents[i].platform) == n &&
+		    strncmp(own_documents[i].platform, on, n) == 0)
+			return &own_documents[i];
+	return NULL;
+}
+
+static int cites_own_documents(const struct divergence *r, const struct own_documents *p)
+{
+	for (unsigned s = 0; s < r->nsources; s++)
+		for (size_t k = 0; k < sizeof p->under / sizeof p->under[0] && p->under[k]; k++)
+			if (strncmp(r->sources[s], p->under[k], strlen(p->under[k])) == 0)
+				return 1;
+	return 0;
+}
+
+/* A finished record must have its required fields, and a documented one its document. */
 static int finish(const struct divergence *r, char *err, size_t errsize)
 {
-	const char *missing = !r->on[0] ? "on" : !r->why[0] ? "why" : !r->nsources ? "source" : NULL;
+	const char *missing = !r->on[0]	       ? "on"
+			      : r->kind == KIND_UNSET ? "kind"
+			      : !r->why[0]	       ? "why"
+			      : !r->nsources	       ? "source"
+						       : NULL;
+	const struct own_documents *p;
 
-	if (!missing)
+	if (missing) {
+		snprintf(err, errsize, "%s: divergence %s has no '%s:' line%s", r->where, r->id,
+			 missing, strcmp(missing, "kind") == 0 ? " (documented or divergence)" : "");
+		return -1;
+	}
+	if (r->kind != KIND_DOCUMENTED)
 		return 0;
-	snprintf(err, errsize, "%s: divergence %s has no '%s:' line", r->where, r->id, missing);
-	return -1;
+	if (!(p = platform_of(r->on))) {
+		snprintf(err, errsize,
+			 "%s: documented record %s: 'on: %s' names no platform whose documents are "
+			 "known (linux-*, gvisor-*, windows-*, freebsd-*, ...)",
+			 r->where, r->id, r->on);
+		return -1;
+	}
+	if (!cites_own_documents(r, p)) {
+		snprintf(err, errsize,
+			 "%s: documented record %s cites none of %s's own documents (a source "
+			 "under %s%s)",
+			 r->where, r->id, p->platform, p->under[0], p->under[1] ? ", ..." : "");
+		return -1;
+	}
+	return 0;
 }
 
 static int set_field(struct divergence *r, const char *key, char *value, const char *file,
@@ -72,7 +149,8 @@ static int set_field(struct divergence *r, const char *key, char *value, const c
 	if (!*value)
 		return problem(err, errsize, file, line, "'%s:' has no value", key);
 	if ((strcmp(key, "on") == 0 && r->on[0]) || (strcmp(key, "why") == 0 && r->why[0]) ||
-	    (strcmp(key, "got") == 0 && r->has_got) || (strcmp(key, "family") == 0 && r->families))
+	    (strcmp(key, "got") == 0 && r->has_got) || (strcmp(key, "family") == 0 && r->families) ||
+	    (strcmp(key, "kind") == 0 && r->kind != KIND_UNSET))
 		return problem(err, errsize, file, line, "a second '%s:' in one record", key);
 	if (strcmp(key, "on") == 0) {
 		snprintf(r->on, sizeof r->on, "%s", value);
@@ -86,6 +164,14 @@ static int set_field(struct divergence *r, const char *key, char *value, const c
 					       "unknown family '%s' (inet, inet6 or unix)", tok);
 			r->families |= bit;
 		}
+	} else if (strcmp(key, "kind") == 0) {
+		if (strcmp(value, "documented") == 0)
+			r->kind = KIND_DOCUMENTED;
+		else if (strcmp(value, "divergence") == 0)
+			r->kind = KIND_DIVERGENCE;
+		else
+			return problem(err, errsize, file, line,
+				       "unknown kind '%s' (documented or divergence)", value);
 	} else if (strcmp(key, "got") == 0) {
 		r->has_got = 1;
 		snprintf(r->got, sizeof r->got, "%s", value);
@@ -97,7 +183,7 @@ static int set_field(struct divergence *r, const char *key, char *value, const c
 		snprintf(r->sources[r->nsources++], sizeof r->sources[0], "%s", value);
 	} else {
 		return problem(err, errsize, file, line,
-			       "unknown key '%s' (on, family, got, why, source)", key);
+			       "unknown key '%s' (on, family, kind, got, why, source)", key);
 	}
 	return 0;
 }

@@ -7,13 +7,21 @@
  *     shutrd.data_dropped
  *         on:     linux-*                   a glob over the run's label
  *         family: inet inet6                optional; default every family
+ *         kind:   divergence                documented or divergence
  *         got:    5                         optional; what the case observes
  *         why:    Linux keeps ...
  *         source: https://...               one or more
  *
+ * The kind says whose word the outcome has.  `documented`: the platform's
+ * own reference specifies it (the case follows other documents), so at
+ * least one source is a page of that reference (see own_documents in
+ * divergence.c: man7.org or kernel.org for Linux and gVisor, Microsoft
+ * Learn for Windows, ...); `divergence`: the platform departs from the
+ * documents with none of its own.
+ *
  * A family whose failure a record matches is reported as TODO with what it
- * did; a failure no record matches fails; a record whose family conforms
- * is reported as no longer diverging.
+ * did, in the record's kind; a failure no record matches fails; a record
+ * whose family conforms is reported as no longer holding.
  */
 #ifndef RUNNER_DIVERGENCE_H
 #define RUNNER_DIVERGENCE_H
@@ -22,10 +30,17 @@
 
 #define MAX_SOURCES 4
 
+enum record_kind {
+	KIND_UNSET,      /* only while parsing: every record has a kind */
+	KIND_DIVERGENCE, /* departs from the documents, with none of its own */
+	KIND_DOCUMENTED, /* the platform's own reference specifies this outcome */
+};
+
 struct divergence {
 	char id[128];
 	char on[128];
 	unsigned families; /* bit per family name (see family_bit); 0: all */
+	enum record_kind kind;
 	int has_got;
 	char got[256];
 	char why[1024];
@@ -47,6 +62,8 @@ int divergences_load(struct divergences *d, const char *dir, char *err, size_t e
 /* The record for this label, case and family, or NULL. */
 const struct divergence *divergence_find(const struct divergences *d, const char *label,
 					 const char *id, const char *family);
+/* "documented" or "divergence". */
+const char *record_kind_name(enum record_kind k);
 /* 1, 2, 4 for inet, inet6, unix; 0 for anything else. */
 unsigned family_bit(const char *family);
 void divergences_free(struct divergences *d);

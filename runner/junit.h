@@ -10,8 +10,11 @@
  *     does not conform        <failure message="CHECK: [expected E, ]got G">claim, the
  *                             diagnostics, the record if any, the cites</failure>
  *     diverges as recorded    passed, with <system-out>diverges as recorded:
- *                             got GOT, why, sources</system-out>
+ *                             got GOT, kind, why, sources</system-out>
+ *     as its own documents    passed, with <system-out>conforms to its own
+ *     (a documented record)   documents: got GOT, kind, why, sources</system-out>
  *     no longer diverges      passed, with <system-out> naming the record
+ *     (or no longer holds)    and its kind
  *   a broken case (crash, hang, output that does not parse, ...): the
  *   families it printed, as it printed them, and one testcase named for the
  *   case (classname and name its id) with <error message=WHY>: signal or

@@ -7,13 +7,16 @@
  * a cell what the platform did:
  *
  *   conforms                       every family that ran conforms
+ *   documented (inet: got 5)       differs from the case's documents as the platform's
+ *                                  own do, as a documented record says
  *   diverges (inet, inet6: got 5)  differs as a divergence record says, with what it did
  *   fails (inet: got 7, ...)       differs and no record says so, or the case broke
  *   skipped (why)                  no family applies there
  *   not run                        the platform's file has no such case
  *
  * Families are told apart: "diverges (unix: got -1 EPIPE; inet, inet6:
- * conform)".  The HTML page is self-contained (inline CSS, no script, no
+ * conform)"; in a cell that diverges, a family on a documented record says
+ * "as documented, got 5".  The HTML page is self-contained (inline CSS, no script, no
  * external resource); each cell's <details> holds the families' YAML.
  */
 #ifndef RUNNER_MATRIX_H
@@ -24,7 +27,15 @@
 #include <stddef.h>
 #include <stdio.h>
 
-enum cell_status { CELL_NOT_RUN, CELL_CONFORMS, CELL_DIVERGES, CELL_FAILS, CELL_SKIPPED };
+enum cell_status {
+	CELL_NOT_RUN,
+	CELL_CONFORMS,
+	CELL_DIVERGES,   /* as a divergence record says (one among its families makes it so) */
+	CELL_FAILS,
+	CELL_SKIPPED,
+	CELL_DOCUMENTED, /* as documented records say, every one */
+	CELL_STATUSES    /* how many */
+};
 
 struct behaviour {
 	char *id;
@@ -43,7 +54,7 @@ struct matrix {
 
 /* The status of a case on a platform; c NULL: not run. */
 enum cell_status matrix_cell_status(const struct run_case *c);
-const char *matrix_status_name(enum cell_status s); /* "conforms" ... "not run" */
+const char *matrix_status_name(enum cell_status s); /* "conforms" ... "documented" */
 /* One line of plain text: "diverges (inet, inet6: got 5; unix: skipped)". */
 void matrix_cell_text(const struct run_case *c, char *out, size_t size);
 

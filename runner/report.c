@@ -17,7 +17,9 @@ void report_start(FILE *out, const struct identity *id, size_t npoints)
 }
 
 /* The keys the runner adds after a case's own in a family's YAML block. */
-static const char *const runner_family_keys[] = {"verdict", "divergence", "sources", "recorded"};
+static const char *const runner_family_keys[] = {
+	"verdict", "kind", "divergence", "documented", "sources", "recorded",
+};
 
 /* A word every YAML reader takes for a boolean or null rather than a string. */
 static int yaml_reserved_word(const char *s)
@@ -82,6 +84,16 @@ static void write_diag(FILE *out, int indent, const struct point *p)
 	}
 }
 
+/* A point whose wire checks were skipped says so, and which, wherever it is shown. */
+static void write_partial(FILE *out, int indent, const struct point *p)
+{
+	static const char *const keys[] = {"partial", "unchecked"};
+
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if (point_diag(p, keys[i]))
+			tap_yaml_pair(out, indent, keys[i], point_diag(p, keys[i]));
+}
+
 /* key: and one "- item" line per value: how YAML says one key, several values. */
 static void write_list(FILE *out, int indent, const char *key, const char *const *items, unsigned n)
 {
@@ -101,7 +113,9 @@ static void write_record(FILE *out, int indent, const struct divergence *rec)
 
 	for (unsigned s = 0; s < rec->nsources; s++) /* at most MAX_SOURCES: divergence.c */
 		sources[s] = rec->sources[s];
-	tap_yaml_pair(out, indent, "divergence", rec->why);
+	/* the reason under the kind's own name: "divergence: Linux keeps ..." */
+	tap_yaml_pair(out, indent, "kind", record_kind_name(rec->kind));
+	tap_yaml_pair(out, indent, record_kind_name(rec->kind), rec->why);
 	write_list(out, indent, "sources", sources, rec->nsources);
 	tap_yaml_pair(out, indent, "recorded", rec->where);
 }
@@ -141,6 +155,18 @@ static const char *one_line(const char *s, char *buf, size_t size)
 	return line_text(s, "#", ' ', buf, size);
 }
 
+/* A recorded family's TODO, in its record's words. */
+static const char *as_recorded(enum record_kind kind)
+{
+	return kind == KIND_DOCUMENTED ? "conforms to its own documents" : "diverges as recorded";
+}
+
+static const char *no_longer_holds(enum record_kind kind)
+{
+	return kind == KIND_DOCUMENTED ? "documented record no longer holds"
+				       : "recorded divergence no longer diverges";
+}
+
 static void report_family(FILE *out, unsigned k, const struct point *p, enum family_verdict fv,
 			  const struct divergence *rec)
 {
@@ -152,19 +178,25 @@ static void report_family(FILE *out, unsigned k, const struct point *p, enum fam
 	switch (fv) {
 	case FV_PASS:
 		fprintf(out, "    ok %u - %s\n", k, family);
+		if (point_diag(p, "partial")) { /* ok by its socket checks, its wire part skipped */
+			fprintf(out, "      ---\n");
+			write_diag(out, 6, p);
+			fprintf(out, "      ...\n");
+		}
 		return;
 	case FV_SKIP:
 		fprintf(out, "    ok %u - %s # SKIP %s\n", k, family,
 			line_text(p->skip_reason, "", ' ', why, sizeof why));
 		return;
 	case FV_NO_LONGER_DIVERGES:
-		fprintf(out, "    ok %u - %s # TODO recorded divergence no longer diverges\n", k, family);
+		fprintf(out, "    ok %u - %s # TODO %s\n", k, family, no_longer_holds(rec->kind));
 		fprintf(out, "      ---\n");
+		write_partial(out, 6, p);
 		write_record(out, 6, rec);
 		fprintf(out, "      ...\n");
 		return;
 	case FV_DIVERGES:
-		fprintf(out, "    not ok %u - %s # TODO diverges as recorded: got %s\n", k, family,
+		fprintf(out, "    not ok %u - %s # TODO %s: got %s\n", k, family, as_recorded(rec->kind),
 			got ? one_line(got, line, sizeof line) : "(see diagnostics)");
 		break;
 	case FV_FAIL:
@@ -176,7 +208,9 @@ static void report_family(FILE *out, unsigned k, const struct point *p, enum fam
 	write_diag(out, 6, p);
 	if (fv == FV_DIVERGES_OTHERWISE) {
 		char msg[600];
-		snprintf(msg, sizeof msg, "diverges, but not as recorded: the record says got %s",
+		snprintf(msg, sizeof msg, "%s: the record says got %s",
+			 rec->kind == KIND_DOCUMENTED ? "differs, but not as its own documents say"
+						      : "diverges, but not as recorded",
 			 rec->got);
 		tap_yaml_pair(out, 6, "verdict", msg);
 	}
@@ -188,8 +222,12 @@ static void report_family(FILE *out, unsigned k, const struct point *p, enum fam
 static const char *directive(const struct case_result *r)
 {
 	switch (r->verdict) {
-	case CV_TODO: return " # TODO diverges as recorded";
-	case CV_TODO_PASSED: return " # TODO recorded divergence no longer diverges";
+	case CV_TODO:
+		return r->todo_kind == KIND_DOCUMENTED ? " # TODO conforms to its own documents"
+						       : " # TODO diverges as recorded";
+	case CV_TODO_PASSED:
+		return r->todo_kind == KIND_DOCUMENTED ? " # TODO documented record no longer holds"
+						       : " # TODO recorded divergence no longer diverges";
 	case CV_SKIP: return " # SKIP no family applies here";
 	default: return "";
 	}
@@ -261,14 +299,26 @@ void report_count(struct tally *t, const struct case_result *r)
 	case CV_PASS: t->pass++; break;
 	case CV_SKIP: t->skip++; break;
 	case CV_FAIL: t->fail++; break;
-	case CV_TODO: t->todo++; break;
-	case CV_TODO_PASSED: t->todo_passed++; break;
+	case CV_TODO:
+		if (r->todo_kind == KIND_DOCUMENTED)
+			t->documented++;
+		else
+			t->todo++;
+		break;
+	case CV_TODO_PASSED:
+		if (r->todo_kind == KIND_DOCUMENTED)
+			t->documented_passed++;
+		else
+			t->todo_passed++;
+		break;
 	}
 }
 
 void report_end(FILE *out, const struct tally *t)
 {
-	fprintf(out, "# %u conform, %u diverge as recorded, %u recorded divergences no longer diverge, "
-		     "%u skipped, %u do not conform\n",
-		t->pass, t->todo, t->todo_passed, t->skip, t->fail);
+	fprintf(out, "# %u conform, %u follow their own documents, %u diverge as recorded, "
+		     "%u recorded divergences no longer diverge, %u documented records no longer "
+		     "hold, %u skipped, %u do not conform\n",
+		t->pass, t->documented, t->todo, t->todo_passed, t->documented_passed, t->skip,
+		t->fail);
 }

@@ -226,6 +226,20 @@ static int parse_point(struct parser *p, const char *s, unsigned expect, const c
 	return 0;
 }
 
+/* A TODO in a documented record's words (report.c); any other TODO is a divergence's. */
+static int documented_todo(enum run_result result, const char *directive)
+{
+	static const char *const words[] = {"conforms to its own documents",
+					    "documented record no longer holds"};
+
+	if (result != RR_TODO && result != RR_TODO_PASSED)
+		return 0;
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (strncmp(directive, words[i], strlen(words[i])) == 0)
+			return 1;
+	return 0;
+}
+
 /* "1..N" exactly: N, or -1 when the line is no plan. */
 static long parse_plan(const char *s)
 {
@@ -262,6 +276,23 @@ static void begin_yaml(struct parser *p, struct run_yaml *y, enum where inside, 
 	p->yaml_allowed = 0; /* one block a point */
 }
 
+/* The family whose YAML just ended: its record's kind: agrees with the words of its TODO. */
+static int family_kind_agrees(struct parser *p)
+{
+	const struct run_family *f = &p->sub.families[p->sub.nfamilies - 1];
+	const char *kind = run_yaml_get(&f->diag, "kind");
+
+	if (!kind || (f->result != RR_TODO && f->result != RR_TODO_PASSED))
+		return 0;
+	if (strcmp(kind, "documented") != 0 && strcmp(kind, "divergence") != 0)
+		return fail(p, "family %s: unknown record kind \"%.40s\" (documented or divergence)",
+			    f->name, kind);
+	if ((strcmp(kind, "documented") == 0) != f->documented)
+		return fail(p, "family %s: its record's kind is %s, but its TODO says \"%.80s\"",
+			    f->name, kind, f->directive);
+	return 0;
+}
+
 /* One line of a YAML block, less its block's indent. */
 static int yaml_line(struct parser *p, const char *s)
 {
@@ -270,6 +301,8 @@ static int yaml_line(struct parser *p, const char *s)
 	char *value;
 
 	if (strcmp(s, "...") == 0) {
+		if (p->where == IN_FAMILY_YAML && family_kind_agrees(p) == -1)
+			return -1;
 		end_yaml(p);
 		p->where = p->after_yaml;
 		return 0;
@@ -367,6 +400,7 @@ static int subtest_line(struct parser *p, const char *s, int yaml_allowed)
 		if (parse_point(p, s, (unsigned)c->nfamilies + 1, "a family", &f.result, &f.name,
 				&f.directive) == -1)
 			return -1;
+		f.documented = documented_todo(f.result, f.directive);
 		for (size_t i = 0; i < c->nfamilies; i++)
 			if (strcmp(c->families[i].name, f.name) == 0) {
 				free(f.name);
@@ -432,6 +466,34 @@ static void settle_last_case(struct parser *p)
 	}
 }
 
+/*
+ * A case's TODO is a documented record's when every family with the same
+ * result rests on one (report.c): one divergence among them makes it a
+ * divergence's.  -1 (said in p->err) when its words say otherwise.
+ */
+static int kind_disagrees(struct parser *p, const struct run_case *c)
+{
+	const struct run_family *divergence = NULL;
+	int any = 0;
+
+	if (c->result != RR_TODO && c->result != RR_TODO_PASSED)
+		return 0;
+	for (size_t i = 0; i < c->nfamilies; i++) {
+		if (c->families[i].result != c->result)
+			continue;
+		any = 1;
+		if (!c->families[i].documented && !divergence)
+			divergence = &c->families[i];
+	}
+	if (any && c->documented && divergence)
+		return fail(p, "%s says it follows its own documents, but its family %s is a recorded "
+			       "divergence", c->id, divergence->name);
+	if (any && !c->documented && !divergence)
+		return fail(p, "%s says it diverges as recorded, but every family behind its TODO "
+			       "follows its own documents", c->id);
+	return 0;
+}
+
 static int case_point(struct parser *p, const char *s)
 {
 	struct run_tap *run = p->run;
@@ -445,6 +507,7 @@ static int case_point(struct parser *p, const char *s)
 		return -1;
 	c.line = p->lineno;
 	c.rounds = 1;
+	c.documented = documented_todo(c.result, c.directive);
 	if (p->have_sub) {
 		struct run_case *sub = &p->sub;
 		if (strcmp(sub->id, c.id) != 0) {
@@ -478,6 +541,8 @@ static int case_point(struct parser *p, const char *s)
 			goto fail;
 		}
 	}
+	if (kind_disagrees(p, &c) == -1)
+		goto fail;
 	more = realloc(run->cases, (run->ncases + 1) * sizeof *more);
 	if (!more) {
 		oom(p);

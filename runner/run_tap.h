@@ -16,8 +16,10 @@
  *       1..K
  *       ok 1 - inet [# SKIP why | # TODO what]
  *         ---                                  YAML after a family point: check,
- *         got: "5"                             expected, got ... and a divergence's
- *         sources:                             reason, sources, where it is recorded
+ *         got: "5"                             expected, got ... and a record's
+ *         kind: "divergence"                   kind, reason (under the kind's name),
+ *         divergence: "Linux keeps ..."        sources, where it is recorded
+ *         sources:
  *           - "https://..."
  *         ...
  *   ok|not ok n - ID [# SKIP why | # TODO what]
@@ -27,6 +29,12 @@
  *       - "item"                                   - "item"
  *     ...
  *   # comment                                  anywhere between points
+ *
+ * A TODO's words say its record's kind: "conforms to its own documents" and
+ * "documented record no longer holds" are a documented record's, anything
+ * else a divergence's (files from before kinds say "diverges as recorded").
+ * A family's kind: must agree with its TODO, and a case's TODO with its
+ * families' (documented only when every family behind it is).
  *
  * A YAML block's keys are unique (a repeated key is an error, as in YAML);
  * a list's items come back as pairs under the list's key, in order.
@@ -62,7 +70,8 @@ struct run_family {
 	char *name;           /* "inet" */
 	enum run_result result;
 	char *directive;      /* the SKIP reason or the TODO text; "" when none */
-	struct run_yaml diag; /* check, expected, got, errno, divergence, sources ... */
+	int documented;       /* a TODO on a documented record (its words say so) */
+	struct run_yaml diag; /* check, expected, got, errno, kind, divergence, sources ... */
 	unsigned line;
 };
 
@@ -70,6 +79,7 @@ struct run_case {
 	char *id;
 	enum run_result result;
 	char *directive;
+	int documented;       /* a TODO resting on documented records only */
 	struct run_family *families;
 	size_t nfamilies;
 	struct run_yaml diag; /* claim, cites, message, exit, signal, duration_ms ... */

@@ -6,30 +6,41 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* One more point for this reason; past SUMMARY_REASONS distinct ones, counted in *other. */
+static void count_reason(struct skip_reason *reasons, unsigned *n, unsigned *other, const char *text)
+{
+	unsigned k;
+
+	for (k = 0; k < *n && strcmp(reasons[k].text, text) != 0; k++)
+		;
+	if (k == *n) {
+		if (k == SUMMARY_REASONS) {
+			(*other)++;
+			return;
+		}
+		snprintf(reasons[k].text, sizeof reasons[k].text, "%s", text);
+		(*n)++;
+	}
+	reasons[k].points++;
+}
+
 void summary_note(struct summary *s, const struct case_result *r)
 {
 	for (unsigned i = 0; i < r->tap.npoints; i++) {
 		const struct point *p = &r->tap.points[i];
-		unsigned k;
+		const char *partial = point_diag(p, "partial");
 
-		if (!p->skip)
+		if (!p->skip) {
+			if (partial) /* it ran, but not all of it: its wire checks were skipped */
+				count_reason(s->partial, &s->npartial, &s->other_partial, partial);
 			continue;
+		}
 		/* AF_UNIX skips are the case saying the behaviour is TCP's: by design */
 		if (strcmp(p->family, "unix") == 0) {
 			s->unix_skips++;
 			continue;
 		}
-		for (k = 0; k < s->nreasons && strcmp(s->reasons[k].text, p->skip_reason) != 0; k++)
-			;
-		if (k == s->nreasons) {
-			if (k == SUMMARY_REASONS) {
-				s->other_reasons++;
-				continue;
-			}
-			snprintf(s->reasons[k].text, sizeof s->reasons[k].text, "%s", p->skip_reason);
-			s->nreasons++;
-		}
-		s->reasons[k].points++;
+		count_reason(s->reasons, &s->nreasons, &s->other_reasons, p->skip_reason);
 	}
 }
 
@@ -43,12 +54,16 @@ static int more_points_first(const void *a, const void *b)
 void summary_print(FILE *out, struct summary *s, const struct tally *t, double seconds,
 		   const char *results)
 {
-	unsigned cases = t->pass + t->todo + t->todo_passed + t->skip + t->fail;
+	unsigned cases = t->pass + t->documented + t->documented_passed + t->todo + t->todo_passed +
+			 t->skip + t->fail;
 
-	fprintf(out, "sockconf: %u case%s in %.1f s: %u conform, %u diverge as recorded, ", cases,
-		cases == 1 ? "" : "s", seconds / 1000, t->pass, t->todo);
+	fprintf(out, "sockconf: %u case%s in %.1f s: %u conform, %u follow their own documents, "
+		     "%u diverge as recorded, ",
+		cases, cases == 1 ? "" : "s", seconds / 1000, t->pass, t->documented, t->todo);
 	if (t->todo_passed)
 		fprintf(out, "%u no longer diverge, ", t->todo_passed);
+	if (t->documented_passed)
+		fprintf(out, "%u documented records no longer hold, ", t->documented_passed);
 	fprintf(out, "%u skipped, %u %s%s%s\n", t->skip, t->fail,
 		t->fail ? "DO NOT CONFORM" : "do not conform", /* the shout is for failures only */
 		results ? "; results: " : "", results ? results : "");
@@ -59,6 +74,13 @@ void summary_print(FILE *out, struct summary *s, const struct tally *t, double s
 	if (s->other_reasons)
 		fprintf(out, "sockconf: skipped %u more points for other reasons (see the TAP)\n",
 			s->other_reasons);
+	qsort(s->partial, s->npartial, sizeof s->partial[0], more_points_first);
+	for (unsigned k = 0; k < s->npartial; k++)
+		fprintf(out, "sockconf: %u point%s ran in part: %s\n", s->partial[k].points,
+			s->partial[k].points == 1 ? "" : "s", s->partial[k].text);
+	if (s->other_partial)
+		fprintf(out, "sockconf: %u more points ran in part, for other reasons (see the TAP)\n",
+			s->other_partial);
 	if (s->unix_skips)
 		fprintf(out, "sockconf: %u unix point%s skipped: the behaviour is TCP's (reasons in the TAP)\n",
 			s->unix_skips, s->unix_skips == 1 ? "" : "s");

@@ -20,9 +20,12 @@ struct summary {
 	struct skip_reason reasons[SUMMARY_REASONS]; /* why TCP points were skipped */
 	unsigned nreasons, other_reasons; /* distinct reasons kept, and the points beyond them */
 	unsigned unix_skips;       /* AF_UNIX points that do not apply: counted, not itemized */
+	/* points that ran their socket checks with their wire part skipped ("partial:"), by why */
+	struct skip_reason partial[SUMMARY_REASONS];
+	unsigned npartial, other_partial;
 };
 
-/* Notes the skipped family points of one reported case. */
+/* Notes the skipped, and the partly skipped, family points of one reported case. */
 void summary_note(struct summary *s, const struct case_result *r);
 /* The closing lines: one of counts, then one per reason a TCP point was skipped.
  * results: the file written, or NULL. */

@@ -96,6 +96,7 @@ void verdict_apply(struct case_result *r, const struct divergences *d, const cha
 		   unsigned timeout_ms)
 {
 	int any_fail = 0, any_todo = 0, any_fixed = 0, all_skip = 1;
+	int todo_divergence = 0, fixed_divergence = 0; /* a divergence record behind either */
 
 	find_breakage(r, timeout_ms);
 	for (unsigned i = 0; r->tap_ok && i < r->tap.npoints; i++) {
@@ -107,17 +108,25 @@ void verdict_apply(struct case_result *r, const struct divergences *d, const cha
 		any_todo |= r->fv[i] == FV_DIVERGES;
 		any_fixed |= r->fv[i] == FV_NO_LONGER_DIVERGES;
 		all_skip &= r->fv[i] == FV_SKIP;
+		if (r->record[i] && r->record[i]->kind != KIND_DOCUMENTED) {
+			todo_divergence |= r->fv[i] == FV_DIVERGES;
+			fixed_divergence |= r->fv[i] == FV_NO_LONGER_DIVERGES;
+		}
 	}
-	if (r->broken || any_fail)
+	r->todo_kind = KIND_DIVERGENCE;
+	if (r->broken || any_fail) {
 		r->verdict = CV_FAIL;
-	else if (any_todo)
+	} else if (any_todo) {
 		r->verdict = CV_TODO;
-	else if (any_fixed)
+		r->todo_kind = todo_divergence ? KIND_DIVERGENCE : KIND_DOCUMENTED;
+	} else if (any_fixed) {
 		r->verdict = CV_TODO_PASSED;
-	else if (all_skip && r->tap.npoints)
+		r->todo_kind = fixed_divergence ? KIND_DIVERGENCE : KIND_DOCUMENTED;
+	} else if (all_skip && r->tap.npoints) {
 		r->verdict = CV_SKIP;
-	else
+	} else {
 		r->verdict = CV_PASS;
+	}
 }
 
 void verdict_summary(const struct case_result *r, char *out, size_t size)
@@ -128,7 +137,9 @@ void verdict_summary(const struct case_result *r, char *out, size_t size)
 
 	for (unsigned i = 0; !r->broken && i < r->tap.npoints && n < size; i++) {
 		const char *got = point_diag(&r->tap.points[i], "got");
-		n += (size_t)snprintf(out + n, size - n, "%s=%s%s%s ", r->tap.points[i].family,
-				      fv_names[r->fv[i]], got ? ":" : "", got ? got : "");
+		int documented = r->record[i] && r->record[i]->kind == KIND_DOCUMENTED;
+		n += (size_t)snprintf(out + n, size - n, "%s=%s%s%s%s ", r->tap.points[i].family,
+				      fv_names[r->fv[i]], documented ? "(documented)" : "",
+				      got ? ":" : "", got ? got : "");
 	}
 }

@@ -15,10 +15,13 @@ enum family_verdict {
 	FV_PASS,
 	FV_SKIP,
 	FV_FAIL,             /* differs from the documents, and no record says so */
-	FV_DIVERGES,         /* differs as recorded: TODO */
+	FV_DIVERGES,         /* differs as recorded: TODO (the record's kind says whose word it has) */
 	FV_DIVERGES_OTHERWISE, /* a record exists, but what the case saw is not what it records */
 	FV_NO_LONGER_DIVERGES, /* a record exists, and the family conforms: TODO, passed */
 };
+
+/* The TODO of a case whose recorded families are all documented ones is "conforms
+ * to its own documents"; one divergence among them makes it "diverges as recorded". */
 
 enum case_verdict { CV_PASS, CV_SKIP, CV_FAIL, CV_TODO, CV_TODO_PASSED };
 
@@ -38,6 +41,7 @@ struct case_result {
 	enum family_verdict fv[MAX_POINTS];
 	const struct divergence *record[MAX_POINTS];
 	enum case_verdict verdict;
+	enum record_kind todo_kind; /* CV_TODO, CV_TODO_PASSED: the kind of the records behind it */
 	int broken;
 };
 

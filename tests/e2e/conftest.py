@@ -340,8 +340,12 @@ def sh_quote(s):
     return shlex.quote(str(s))
 
 
-SUMMARY = re.compile(r"sockconf: (\d+) cases? in [\d.]+ s: (\d+) conform, (\d+) diverge as recorded, "
-                     r"(?:(\d+) no longer diverge, )?(\d+) skipped, (\d+) (?:do not conform|DO NOT CONFORM)"
+# the groups: cases, conform, diverge, no longer diverge, skipped, do not conform,
+# results (how many follow their own documents is not a group: the numbers stay)
+SUMMARY = re.compile(r"sockconf: (\d+) cases? in [\d.]+ s: (\d+) conform, "
+                     r"\d+ follow their own documents, (\d+) diverge as recorded, "
+                     r"(?:(\d+) no longer diverge, )?(?:\d+ documented records no longer hold, )?"
+                     r"(\d+) skipped, (\d+) (?:do not conform|DO NOT CONFORM)"
                      r"(?:; results: (.*))?")
 
 

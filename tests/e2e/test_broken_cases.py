@@ -142,8 +142,9 @@ def test_broken_case_is_not_ok_with_reason_and_the_run_goes_on(kind, run_with_br
     assert_good(cases, GOOD_AFTER, 3)
     assert cases[cid].line == f"not ok 2 - {cid}", r
     assert cases[cid].yaml.get("message") == BROKEN[kind][1](fc.dir), r
-    assert tail == ["# 2 conform, 0 diverge as recorded, 0 recorded divergences no longer "
-                    "diverge, 0 skipped, 1 do not conform"], r
+    assert tail == ["# 2 conform, 0 follow their own documents, 0 diverge as recorded, 0 recorded "
+                    "divergences no longer diverge, 0 documented records no longer hold, 0 skipped, "
+                    "1 do not conform"], r
 
 
 def test_crash_reports_signal_and_stderr(run_with_broken):
@@ -187,8 +188,9 @@ def test_every_kind_of_broken_case_in_one_parallel_run(run_with_broken, tmp_path
         else:
             assert cases[cid].line == f"not ok {n} - {cid}", r
             assert cases[cid].yaml["message"] == BROKEN[cid[2:]][1](fc.dir), r
-    assert tail == [f"# 2 conform, 0 diverge as recorded, 0 recorded divergences no longer "
-                    f"diverge, 0 skipped, {len(BROKEN)} do not conform"], r
+    assert tail == [f"# 2 conform, 0 follow their own documents, 0 diverge as recorded, 0 "
+                    f"recorded divergences no longer diverge, 0 documented records no longer hold, "
+                    f"0 skipped, {len(BROKEN)} do not conform"], r
     # the results file of a failing run is complete, and prove reads it as a failure
     assert (out_dir / "broken.tap").read_text() == r.out
     p = subprocess.run(["prove", "-e", "cat", str(out_dir / "broken.tap")], capture_output=True,

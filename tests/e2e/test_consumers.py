@@ -295,10 +295,11 @@ AWKWARD_ID = "x.awkward"
 AWKWARD_OUT = (r"# id: x.awkward\n# claim: caf\303\251 \377 claim\n"
                r"# cite: a \342\200\250 cite <https://example.org/c>\n1..3\n"
                r"not ok 1 - inet\n  ---\n  got: \"5\"\n  got: \"\377\302\205\342\200\250x\"\n"
-               r"  divergence: \"mine\"\n  sources: \"mine too\"\n  yes: \"1\"\n"
+               r"  divergence: \"mine\"\n  sources: \"mine too\"\n  kind: \"mine\"\n  yes: \"1\"\n"
                r"  at: \"x.awkward.c:1\"\n  ...\n"
                r"ok 2 - inet6 # SKIP why \302\205 not here\nok 3 - unix\n")
-AWKWARD_RECORD = ("x.awkward\n    on:     fake-*\n    family: inet\n    got:    5\n"
+AWKWARD_RECORD = ("x.awkward\n    on:     fake-*\n    family: inet\n    kind:   divergence\n"
+                  "    got:    5\n"
                   "    why:    the fake stack keeps it\n    source: https://example.org/a\n"
                   "    source: https://example.org/b\n")
 
@@ -342,8 +343,9 @@ def test_awkward_case_output_still_makes_a_file_every_consumer_reads(sockconf, t
     loaded, parsed = every_consumer_reads(path)
     family = next(v for indent, v in loaded if indent == 6)
     # every value kept, under keys of its own; the record's after the case's
-    assert list(family) == ["got", "got_2", "divergence_2", "sources_2", "_yes", "at",
-                            "divergence", "sources", "recorded"], family
+    assert list(family) == ["got", "got_2", "divergence_2", "sources_2", "kind_2", "_yes", "at",
+                            "kind", "divergence", "sources", "recorded"], family
+    assert family["kind"] == "divergence" and family["kind_2"] == "mine"
     assert family["got_2"] == "\u00ff\u0085\u2028x"  # the bad byte as U+00FF, the rest as printed
     assert family["sources"] == ["https://example.org/a", "https://example.org/b"]
     assert family["divergence_2"] == "mine"

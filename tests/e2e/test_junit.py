@@ -108,18 +108,21 @@ def test_real_run_report_counts_what_the_tap_counts(real_run):
         [(cid, fam) for cid, fam, _ in points]
 
 
-def test_real_run_divergences_pass_with_what_they_did(real_run):
+@pytest.mark.parametrize("words,kind", [("diverges as recorded", "divergence"),
+                                        ("conforms to its own documents", "documented")])
+def test_real_run_records_pass_with_what_they_did(real_run, words, kind):
+    """Both kinds of record pass; the text says which kind, as the TAP does."""
     tap, _, report, _ = real_run
     by_key = {(c.get("classname"), c.get("name")): c for c in all_testcases(ET.parse(report).getroot())}
-    diverging = [(cid, fam, l) for cid, fam, l in family_points(parse_run(tap)[2])
-                 if " # TODO diverges as recorded" in l]
-    assert diverging, "no recorded divergence in the real run: the test shows nothing"
-    for cid, fam, line in diverging:
+    recorded = [(cid, fam, l) for cid, fam, l in family_points(parse_run(tap)[2])
+                if f" # TODO {words}" in l]
+    assert recorded, f"no {kind} record in the real run: the test shows nothing"
+    for cid, fam, line in recorded:
         case = by_key[(cid, fam)]
         assert case.find("failure") is None and case.find("skipped") is None, cid
         out = case.find("system-out").text
-        got = line.split(" # TODO diverges as recorded: got ", 1)[1]
-        assert out.startswith(f"diverges as recorded: got {got}\nwhy: "), out
+        got = line.split(f" # TODO {words}: got ", 1)[1]
+        assert out.startswith(f"{words}: got {got}\nkind: {kind}\nwhy: "), out
         assert "\nsource: " in out and "\nrecorded: " in out, out
 
 
@@ -172,10 +175,10 @@ def fake_run(runner, fake_cases, tmp_path):
     divs = tmp_path / "divergences"
     divs.mkdir()
     (divs / "fake.txt").write_text(
-        "e.diverges\n    on: fake-*\n    family: inet6\n    got: 5\n"
+        "e.diverges\n    on: fake-*\n    family: inet6\n    kind: divergence\n    got: 5\n"
         "    why: the fake stack keeps <the> data & more\n    source: https://example.org/a?b&c\n"
-        "f.fixed\n    on: fake-*\n    family: unix\n    why: it used to differ\n"
-        "    source: https://example.org/fixed\n")
+        "f.fixed\n    on: fake-*\n    family: unix\n    kind: divergence\n"
+        "    why: it used to differ\n    source: https://example.org/fixed\n")
     report = tmp_path / "junit.xml"
     (tmp_path / "tmpdir").mkdir()
     # the TAP passes on the case's stray byte as it came: read it leniently
@@ -239,7 +242,7 @@ def test_divergences_pass_and_say_so(fake_run):
     diverges = case_of(root, "e.diverges", "inet6")
     assert [e.tag for e in diverges] == ["system-out"]
     assert diverges.find("system-out").text.startswith(
-        "diverges as recorded: got 5\nwhy: the fake stack keeps <the> data & more\n"
+        "diverges as recorded: got 5\nkind: divergence\nwhy: the fake stack keeps <the> data & more\n"
         "source: https://example.org/a?b&c\nrecorded: fake.txt:1\n")
     fixed = case_of(root, "f.fixed", "unix")
     assert [e.tag for e in fixed] == ["system-out"]

@@ -37,7 +37,8 @@ def q(s):
 
 
 def fam(name, kind="pass", got=None, reason=None, expected="== 0", why=None):
-    """One family: kind is pass, skip, diverges, fails or fixed (no longer diverges)."""
+    """One family: kind is pass, skip, diverges, documented (a documented record),
+    fails, fixed (no longer diverges) or unheld (a documented record no longer holds)."""
     return dict(name=name, kind=kind, got=got, reason=reason, expected=expected, why=why)
 
 
@@ -57,7 +58,9 @@ def run_text(label, cases, target="native", kernel="6.18.44-fc-v509"):
         for k, f in enumerate(c["families"], 1):
             diag = [f"check: {q('recv(c.local, buf, sizeof buf, 0) == 0')}",
                     f"expected: {q(f['expected'])}", f"got: {q(f['got'] or '')}"]
-            record = [f"divergence: {q(f['why'] or 'the platform keeps the data')}",
+            kind = "documented" if f["kind"] in ("documented", "unheld") else "divergence"
+            record = [f"kind: {q(kind)}",
+                      f"{kind}: {q(f['why'] or 'the platform keeps the data')}",
                       "sources:", f"  - {q('https://example.org/source')}",
                       f"recorded: {q('plat.txt:3')}"]
             if f["kind"] == "pass":
@@ -68,9 +71,14 @@ def run_text(label, cases, target="native", kernel="6.18.44-fc-v509"):
                 lines.append(f"    ok {k} - {f['name']} # TODO recorded divergence no longer "
                              "diverges")
                 lines += ["      ---"] + ["      " + d for d in record] + ["      ..."]
-            elif f["kind"] == "diverges":
+            elif f["kind"] == "unheld":
+                lines.append(f"    ok {k} - {f['name']} # TODO documented record no longer holds")
+                lines += ["      ---"] + ["      " + d for d in record] + ["      ..."]
+            elif f["kind"] in ("diverges", "documented"):
                 one = f["got"].replace("\n", " ").replace("#", " ")
-                lines.append(f"    not ok {k} - {f['name']} # TODO diverges as recorded: got {one}")
+                words = ("diverges as recorded" if f["kind"] == "diverges"
+                         else "conforms to its own documents")
+                lines.append(f"    not ok {k} - {f['name']} # TODO {words}: got {one}")
                 lines += ["      ---"] + ["      " + d for d in diag + record] + ["      ..."]
             else:
                 lines.append(f"    not ok {k} - {f['name']}")
@@ -79,8 +87,12 @@ def run_text(label, cases, target="native", kernel="6.18.44-fc-v509"):
             point, directive = "not ok", ""
         elif "diverges" in kinds:
             point, directive = "not ok", " # TODO diverges as recorded"
+        elif "documented" in kinds:
+            point, directive = "not ok", " # TODO conforms to its own documents"
         elif "fixed" in kinds:
             point, directive = "ok", " # TODO recorded divergence no longer diverges"
+        elif "unheld" in kinds:
+            point, directive = "ok", " # TODO documented record no longer holds"
         elif kinds and all(k == "skip" for k in kinds):
             point, directive = "ok", " # SKIP no family applies here"
         else:
@@ -189,10 +201,12 @@ def test_matrix_markdown_has_a_column_per_platform_and_a_row_per_behaviour(sockc
     md = (results / "MATRIX.md").read_text()
     # columns sorted by label; the platform table says what each one is
     assert f"| behaviour | claim | {PLAT_B} | {PLAT_A} |\n|---|---|---|---|\n" in md
+    assert ("| platform | target | os | kernel | stack | machine | date | conforms | documented | "
+            "diverges | fails | skipped | not run |") in md
     assert (f"| {PLAT_B} | uml | Linux | 6.1.176 | kernel | x86_64 | 2026-11-22T03:00:00Z | "
-            "2 | 1 | 0 | 1 | 1 |") in md
+            "2 | 0 | 1 | 0 | 1 | 1 |") in md
     assert (f"| {PLAT_A} | native | Linux | 6.18.44-fc-v509 | kernel | x86_64 | "
-            "2026-11-22T03:00:00Z | 2 | 1 | 1 | 1 | 0 |") in md
+            "2026-11-22T03:00:00Z | 2 | 0 | 1 | 1 | 1 | 0 |") in md
     rows = matrix_rows(md)
     assert list(rows) == sorted(rows)
     assert rows == {
@@ -263,8 +277,8 @@ def test_matrix_html_cells_carry_status_and_diagnostics(sockconf, results, no_ca
     assert page.headers[0] == "behaviour"
     assert page.headers[1].startswith(f"{PLAT_B} Linux 6.1.176 uml · kernel · x86_64 "), page.headers
     assert page.headers[2].startswith(f"{PLAT_A} Linux 6.18.44-fc-v509 native · kernel"), page.headers
-    assert "2 conform · 1 diverge · 1 fail · 1 skipped · 0 not run" in page.headers[2]
-    assert "2 conform · 1 diverge · 0 fail · 1 skipped · 1 not run" in page.headers[1]
+    assert "2 conform · 0 documented · 1 diverge · 1 fail · 1 skipped · 0 not run" in page.headers[2]
+    assert "2 conform · 0 documented · 1 diverge · 0 fail · 1 skipped · 1 not run" in page.headers[1]
     detail = page.rows["t.family_detail"]
     assert [c["class"] for c in detail] == ["cell diverges", "cell diverges"]
     a = detail[1]
@@ -272,7 +286,8 @@ def test_matrix_html_cells_carry_status_and_diagnostics(sockconf, results, no_ca
     # expanding the cell shows each family's YAML: check, expected, got, the record
     for piece in ["inet conforms", "inet6 diverges as recorded: got 5",
                   "checkrecv(c.local, buf, sizeof buf, 0) == 0", "expected== 0", "got5",
-                  "divergencethe platform keeps the data", "sourceshttps://example.org/source",
+                  "kinddivergence", "divergencethe platform keeps the data",
+                  "sourceshttps://example.org/source",
                   "recordedplat.txt:3", "unix skipped: AF_UNIX has no such thing"]:
         assert piece in a["text"], (piece, a["text"])
     # hovering shows the families' outcomes and values
@@ -362,6 +377,7 @@ def test_matrix_of_two_real_runs(sockconf, fake_cases, tmp_path):
     divs = tmp_path / "divergences"
     divs.mkdir()
     (divs / "plat-a.txt").write_text("x.data\n    on:     plat-a-*\n    family: inet\n"
+                                     "    kind:   divergence\n"
                                      "    got:    5\n    why:    plat-a keeps the data\n"
                                      "    source: https://example.org/plat-a\n")
     out = tmp_path / "results"
@@ -386,6 +402,56 @@ def test_matrix_of_two_real_runs(sockconf, fake_cases, tmp_path):
     r = sockconf("diff", out / "plat-a-1.0-native.tap", out / "plat-b-1.0-native.tap")
     assert r.status == 1, r
     assert r.out == 'x.data inet: diverges (got "5") -> fails (got "5")\n', r
+
+
+def test_matrix_tells_documented_from_divergent(sockconf, tmp_path, no_cases):
+    """A documented record's cell, legend entry, count and colour are its own;
+    in a cell that diverges, a documented family says so."""
+    d = tmp_path / "results"
+    d.mkdir()
+    (d / f"{PLAT_A}.tap").write_text(run_text(PLAT_A, [
+        case("t.documented", [fam("inet", "documented", got="1", why="socket(7) says so"),
+                              fam("inet6", "documented", got="1"), fam("unix")]),
+        case("t.mixed", [fam("inet", "documented", got="5"), fam("inet6"),
+                         fam("unix", "diverges", got="-1 EPIPE")]),
+        case("t.unheld", [fam("inet", "unheld"), fam("inet6"), fam("unix")]),
+    ]))
+    r = sockconf("matrix", "--results", d, "--cases", no_cases)
+    assert r.status == 0, r
+    md = (d / "MATRIX.md").read_text()
+    assert "**documented**: differs from the case's documents as the platform's own" in md
+    assert (f"| {PLAT_A} | native | Linux | 6.18.44-fc-v509 | kernel | x86_64 | "
+            "2026-11-22T03:00:00Z | 1 | 1 | 1 | 0 | 0 | 0 |") in md
+    assert matrix_rows(md) == {
+        "t.documented": ["", "documented (inet, inet6: got 1; unix: conforms)"],
+        "t.mixed": ["", "diverges (inet: as documented, got 5; unix: got -1 EPIPE; inet6: conforms)"],
+        "t.unheld": ["", "conforms (inet: documented record no longer holds)"],
+    }
+    page = read_cells(d / "index.html")
+    assert "1 conform · 1 documented · 1 diverge · 0 fail · 0 skipped · 0 not run" in page.headers[1]
+    assert [c["class"] for c in page.rows["t.documented"]] == ["cell documented"]
+    assert [c["class"] for c in page.rows["t.mixed"]] == ["cell diverges"]
+    cell = page.rows["t.documented"][0]
+    for piece in ["inet conforms to its own documents: got 1", "kinddocumented",
+                  "documentedsocket(7) says so"]:
+        assert piece in cell["text"], (piece, cell["text"])
+    assert cell["title"].startswith("inet: conforms to its own documents\n"), cell["title"]
+    assert "inet: documented record no longer holds" in page.rows["t.unheld"][0]["title"]
+    h = (d / "index.html").read_text()
+    assert '<span class="documented">conforms to its own documents</span>' in h
+    assert ".documented{background:" in h and '<div class="fam documented">' in h
+
+    # the kind of a record is a difference between two runs
+    b = write(tmp_path, "b.tap", PLAT_B, [
+        case("t.documented", [fam("inet", "diverges", got="1"), fam("inet6", "documented", got="1"),
+                              fam("unix")])])
+    r = sockconf("diff", d / f"{PLAT_A}.tap", b)
+    assert r.status == 1, r
+    assert r.out.splitlines() == [
+        't.documented inet: documented (got "1") -> diverges (got "1")',
+        f"t.mixed: only in {d / f'{PLAT_A}.tap'} (diverges)",
+        f"t.unheld: only in {d / f'{PLAT_A}.tap'} (conforms)",
+    ], r
 
 
 def test_matrix_default_results_directory(sockconf, tmp_path, no_cases):

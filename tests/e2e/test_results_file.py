@@ -33,8 +33,9 @@ def test_results_file_is_written_under_the_label(sockconf, one_case, empty_diver
     assert r.status == 0, r
     assert listing(out_dir) == [f"{LABEL}.tap"]
     assert (out_dir / f"{LABEL}.tap").read_text() == r.out
-    assert r.out.endswith("# 1 conform, 0 diverge as recorded, 0 recorded divergences no longer "
-                          "diverge, 0 skipped, 0 do not conform\n"), r
+    assert r.out.endswith("# 1 conform, 0 follow their own documents, 0 diverge as recorded, 0 "
+                          "recorded divergences no longer diverge, 0 documented records no longer "
+                          "hold, 0 skipped, 0 do not conform\n"), r
 
 
 def test_results_file_of_a_second_run_replaces_the_first(sockconf, one_case, empty_divergences,

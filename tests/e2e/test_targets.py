@@ -191,7 +191,8 @@ def test_gvisor_real_suite_is_green_and_labelled_by_runsc(sockconf, real_cases_d
     assert h["stack"] == "netstack"
     assert h["kernel"].endswith(f"(gVisor runsc {date})")
     assert (tmp_path / "res" / f"{h['label']}.tap").read_text() == r.out
-    assert "# TODO diverges as recorded" in r.out  # gVisor's own records apply
+    assert "# TODO diverges as recorded" in r.out  # gVisor's own records apply, both kinds
+    assert "# TODO conforms to its own documents" in r.out
 
 
 # ---- UML: the whole run in a user-mode Linux guest ---------------------------------------

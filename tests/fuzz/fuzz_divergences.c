@@ -20,7 +20,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text[size] = '\0'; /* the loader rejects NUL bytes before parsing */
 	if (divergences_parse(&d, text, "fuzz.txt", err, sizeof err) == 0) {
 		for (size_t i = 0; i < d.n; i++)
-			if (!d.items[i].id[0] || !d.items[i].on[0] || !d.items[i].why[0] || !d.items[i].nsources)
+			if (!d.items[i].id[0] || !d.items[i].on[0] || !d.items[i].why[0] || !d.items[i].nsources ||
+			    d.items[i].kind == KIND_UNSET) /* every accepted record has its kind */
 				abort();
 	} else if (!err[0]) {
 		abort();

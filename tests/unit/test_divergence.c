@@ -28,16 +28,18 @@ static const char two_records[] =
 	"shutrd.data_dropped\n"                           /* 3 */
 	"    on:     linux-*\n"                           /* 4 */
 	"    family: inet inet6\n"                        /* 5 */
-	"    got:    5\n"                                 /* 6 */
-	"    # a comment inside a record\n"               /* 7 */
-	"    why:    Linux keeps data after SHUT_RD\n"    /* 8 */
-	"    source: https://example.org/tcp.c\n"         /* 9 */
-	"    source: https://example.org/tcp_input.c  \n" /* 10 */
-	"\n"                                              /* 11 */
-	"rst.linger0_econnreset\n"                        /* 12 */
-	"\ton: gvisor-*\n"                                /* 13 */
-	"\twhy: gVisor: the reset is reported as EPIPE\n" /* 14 */
-	"\tsource: https://example.org/gvisor\n";         /* 15 */
+	"    kind:   divergence\n"                        /* 6 */
+	"    got:    5\n"                                 /* 7 */
+	"    # a comment inside a record\n"               /* 8 */
+	"    why:    Linux keeps data after SHUT_RD\n"    /* 9 */
+	"    source: https://example.org/tcp.c\n"         /* 10 */
+	"    source: https://example.org/tcp_input.c  \n" /* 11 */
+	"\n"                                              /* 12 */
+	"rst.linger0_econnreset\n"                        /* 13 */
+	"\ton: gvisor-*\n"                                /* 14 */
+	"\tkind: documented\n"                            /* 15 */
+	"\twhy: gVisor: the reset is reported as EPIPE\n" /* 16 */
+	"\tsource: https://man7.org/linux/man-pages/man7/tcp.7.html\n"; /* 17 */
 
 static void test_valid_file_gives_two_records(void)
 {
@@ -52,6 +54,7 @@ static void test_valid_file_gives_two_records(void)
 	ASSERT_STR_EQ(r->id, "shutrd.data_dropped");
 	ASSERT_STR_EQ(r->on, "linux-*");
 	ASSERT_INT_EQ(r->families, family_bit("inet") | family_bit("inet6"));
+	ASSERT_INT_EQ(r->kind, KIND_DIVERGENCE);
 	ASSERT_INT_EQ(r->has_got, 1);
 	ASSERT_STR_EQ(r->got, "5");
 	ASSERT_STR_EQ(r->why, "Linux keeps data after SHUT_RD");
@@ -64,10 +67,11 @@ static void test_valid_file_gives_two_records(void)
 	ASSERT_STR_EQ(r->id, "rst.linger0_econnreset");
 	ASSERT_STR_EQ(r->on, "gvisor-*");
 	ASSERT_INT_EQ(r->families, 0);
+	ASSERT_INT_EQ(r->kind, KIND_DOCUMENTED);
 	ASSERT_INT_EQ(r->has_got, 0);
 	ASSERT_STR_EQ(r->why, "gVisor: the reset is reported as EPIPE"); /* only the first colon splits */
 	ASSERT_INT_EQ(r->nsources, 1);
-	ASSERT_STR_EQ(r->where, "linux.txt:12");
+	ASSERT_STR_EQ(r->where, "linux.txt:13");
 }
 
 static void test_parse_appends_to_what_is_loaded(void)
@@ -75,8 +79,8 @@ static void test_parse_appends_to_what_is_loaded(void)
 	char e2[256];
 
 	ASSERT_INT_EQ(parse(two_records), 0);
-	ASSERT_INT_EQ(divergences_parse(&d, "x.y\n on: a\n why: b\n source: c\n", "other.txt", e2,
-					sizeof e2),
+	ASSERT_INT_EQ(divergences_parse(&d, "x.y\n on: a\n kind: divergence\n why: b\n source: c\n",
+					"other.txt", e2, sizeof e2),
 		      0);
 	ASSERT_INT_EQ(d.n, 3);
 	if (d.n == 3)
@@ -85,14 +89,17 @@ static void test_parse_appends_to_what_is_loaded(void)
 
 static void test_family_list_may_use_commas(void)
 {
-	ASSERT_INT_EQ(parse("a.b\n on: *\n family: inet,unix\n why: w\n source: s\n"), 0);
+	ASSERT_INT_EQ(parse("a.b\n on: *\n family: inet,unix\n kind: divergence\n why: w\n source: s\n"),
+		      0);
 	if (d.n == 1)
 		ASSERT_INT_EQ(d.items[0].families, family_bit("inet") | family_bit("unix"));
 }
 
 static void test_crlf_file_parses(void)
 {
-	ASSERT_INT_EQ(parse("a.b\r\n  on: linux-*\r\n  got: 5\r\n  why: w\r\n  source: s\r\n"), 0);
+	ASSERT_INT_EQ(parse("a.b\r\n  on: linux-*\r\n  kind: divergence\r\n  got: 5\r\n  why: w\r\n"
+			    "  source: s\r\n"),
+		      0);
 	if (d.n == 1) {
 		ASSERT_STR_EQ(d.items[0].id, "a.b");
 		ASSERT_STR_EQ(d.items[0].got, "5");
@@ -124,7 +131,8 @@ static void test_find_by_label_glob(void)
 
 static void test_find_by_family(void)
 {
-	ASSERT_INT_EQ(parse("shutrd.data_dropped\n on: linux-*\n family: inet\n why: w\n source: s\n"),
+	ASSERT_INT_EQ(parse("shutrd.data_dropped\n on: linux-*\n family: inet\n kind: divergence\n"
+			    " why: w\n source: s\n"),
 		      0);
 	CU_ASSERT_PTR_NOT_NULL(
 		divergence_find(&d, "linux-6.18.44-native", "shutrd.data_dropped", "inet"));
@@ -161,44 +169,105 @@ static void test_empty_file_and_comments_only_give_no_records(void)
 
 static void test_unknown_key_is_an_error(void)
 {
-	ASSERT_REJECTED("a.b\n on: *\n colour: red\n why: w\n source: s\n", "linux.txt:3:",
-			"colour");
+	ASSERT_REJECTED("a.b\n on: *\n colour: red\n kind: divergence\n why: w\n source: s\n",
+			"linux.txt:3:", "colour");
 }
 
 static void test_unknown_family_is_an_error(void)
 {
-	ASSERT_REJECTED("a.b\n on: *\n family: inet ipx\n why: w\n source: s\n", "linux.txt:3:",
-			"ipx");
+	ASSERT_REJECTED("a.b\n on: *\n family: inet ipx\n kind: divergence\n why: w\n source: s\n",
+			"linux.txt:3:", "ipx");
 }
 
 /* A "family:" line naming no family must not widen the record to every family. */
 static void test_family_with_no_names_is_an_error(void)
 {
-	ASSERT_REJECTED("a.b\n on: *\n family: ,\n why: w\n source: s\n", "linux.txt:3:", "family");
+	ASSERT_REJECTED("a.b\n on: *\n family: ,\n kind: divergence\n why: w\n source: s\n",
+			"linux.txt:3:", "family");
 }
 
 static void test_missing_on_is_an_error(void)
 {
-	ASSERT_REJECTED("# c\na.b\n why: w\n source: s\nc.d\n on: *\n why: w\n source: s\n",
+	ASSERT_REJECTED("# c\na.b\n kind: divergence\n why: w\n source: s\nc.d\n on: *\n"
+			" kind: divergence\n why: w\n source: s\n",
 			"linux.txt:2:", "'on:'");
 	ASSERT_CONTAINS(err, "a.b");
 }
 
 static void test_missing_why_is_an_error(void)
 {
-	ASSERT_REJECTED("a.b\n on: *\n source: s\n", "linux.txt:1:", "'why:'");
+	ASSERT_REJECTED("a.b\n on: *\n kind: divergence\n source: s\n", "linux.txt:1:", "'why:'");
 }
 
 static void test_missing_source_is_an_error(void)
 {
-	ASSERT_REJECTED("a.b\n on: *\n why: w\n", "linux.txt:1:", "'source:'");
+	ASSERT_REJECTED("a.b\n on: *\n kind: divergence\n why: w\n", "linux.txt:1:", "'source:'");
+}
+
+static void test_missing_kind_is_an_error(void)
+{
+	ASSERT_REJECTED("# c\n\na.b\n on: linux-*\n why: w\n source: s\n", "linux.txt:3:", "'kind:'");
+	ASSERT_CONTAINS(err, "a.b");
+	ASSERT_CONTAINS(err, "documented or divergence");
+}
+
+static void test_unknown_kind_is_an_error(void)
+{
+	ASSERT_REJECTED("a.b\n on: linux-*\n kind: bug\n why: w\n source: s\n", "linux.txt:3:",
+			"unknown kind 'bug'");
+	ASSERT_REJECTED("a.b\n on: linux-*\n kind: divergence\n kind: documented\n why: w\n"
+			" source: s\n",
+			"linux.txt:4:", "a second 'kind:'");
+}
+
+/* A documented record rests on the platform's own reference: it must cite it. */
+static void test_documented_record_cites_its_platforms_documents(void)
+{
+	ASSERT_INT_EQ(parse("a.b\n on: linux-*-uml\n kind: documented\n why: w\n"
+			    " source: https://elixir.bootlin.com/linux/v6.18/source/net/ipv4/tcp.c\n"
+			    " source: https://docs.kernel.org/networking/ip-sysctl.html\n"),
+		      0);
+	ASSERT_INT_EQ(parse("a.b\n on: windows-*\n kind: documented\n why: w\n"
+			    " source: https://learn.microsoft.com/en-us/windows/win32/api/winsock/"
+			    "nf-winsock-shutdown\n"),
+		      0);
+	/* gVisor implements Linux's interface: Linux's pages are its reference */
+	ASSERT_INT_EQ(parse("a.b\n on: gvisor-*\n kind: documented\n why: w\n"
+			    " source: https://man7.org/linux/man-pages/man7/socket.7.html\n"),
+		      0);
+	ASSERT_REJECTED("# x\na.b\n on: linux-*\n kind: documented\n why: w\n"
+			" source: https://elixir.bootlin.com/linux/v6.18/source/net/ipv4/tcp.c\n"
+			" source: https://learn.microsoft.com/en-us/windows/win32/api/\n",
+			"linux.txt:2:", "cites none of linux's own documents");
+	ASSERT_CONTAINS(err, "https://man7.org/linux/man-pages/");
+	/* a page whose address merely contains the site is not on it */
+	ASSERT_REJECTED("a.b\n on: linux-*\n kind: documented\n why: w\n"
+			" source: https://example.org/https://man7.org/linux/man-pages/\n",
+			"linux.txt:1:", "cites none");
+	/* a divergence needs no platform document */
+	ASSERT_INT_EQ(parse("a.b\n on: linux-*\n kind: divergence\n why: w\n source: s\n"), 0);
+}
+
+static void test_documented_record_names_its_platform(void)
+{
+	ASSERT_REJECTED("a.b\n on: *\n kind: documented\n why: w\n"
+			" source: https://man7.org/linux/man-pages/man7/socket.7.html\n",
+			"linux.txt:1:", "names no platform");
+	ASSERT_REJECTED("a.b\n on: linux*\n kind: documented\n why: w\n"
+			" source: https://man7.org/linux/man-pages/man7/socket.7.html\n",
+			"linux.txt:1:", "names no platform");
+	ASSERT_REJECTED("a.b\n on: plan9-*\n kind: documented\n why: w\n"
+			" source: https://man7.org/linux/man-pages/man7/socket.7.html\n",
+			"linux.txt:1:", "names no platform");
+	ASSERT_STR_EQ(record_kind_name(KIND_DOCUMENTED), "documented");
+	ASSERT_STR_EQ(record_kind_name(KIND_DIVERGENCE), "divergence");
 }
 
 static void test_too_many_sources_is_an_error(void)
 {
-	ASSERT_REJECTED("a.b\n on: *\n why: w\n source: 1\n source: 2\n source: 3\n source: 4\n"
-			" source: 5\n",
-			"linux.txt:8:", "sources");
+	ASSERT_REJECTED("a.b\n on: *\n kind: divergence\n why: w\n source: 1\n source: 2\n"
+			" source: 3\n source: 4\n source: 5\n",
+			"linux.txt:9:", "sources");
 }
 
 static void test_indented_line_before_any_id_is_an_error(void)
@@ -208,22 +277,25 @@ static void test_indented_line_before_any_id_is_an_error(void)
 
 static void test_key_without_colon_is_an_error(void)
 {
-	ASSERT_REJECTED("a.b\n on: *\n why because\n source: s\n", "linux.txt:3:", "why because");
+	ASSERT_REJECTED("a.b\n on: *\n why because\n kind: divergence\n source: s\n", "linux.txt:3:",
+			"why because");
 }
 
 static void test_empty_value_is_an_error(void)
 {
 	ASSERT_REJECTED("a.b\n on: *\n why:   \n source: s\n", "linux.txt:3:", "'why:' has no value");
+	ASSERT_REJECTED("a.b\n on: *\n kind:\n source: s\n", "linux.txt:3:", "'kind:' has no value");
 }
 
 static void test_bad_id_is_an_error(void)
 {
-	ASSERT_REJECTED("shutrd data_dropped\n on: *\n why: w\n source: s\n", "linux.txt:1:",
-			"case id");
-	ASSERT_REJECTED("a.b\n on: *\n why: w\n source: s\nrst/x\n", "linux.txt:5:", "rst/x");
+	ASSERT_REJECTED("shutrd data_dropped\n on: *\n kind: divergence\n why: w\n source: s\n",
+			"linux.txt:1:", "case id");
+	ASSERT_REJECTED("a.b\n on: *\n kind: divergence\n why: w\n source: s\nrst/x\n",
+			"linux.txt:6:", "rst/x");
 	/* a key written without its indentation is no id either */
-	ASSERT_REJECTED("a.b\n on: *\n why: w\n source: s\nfamily: inet\n", "linux.txt:5:",
-			"case id");
+	ASSERT_REJECTED("a.b\n on: *\n kind: divergence\n why: w\n source: s\nfamily: inet\n",
+			"linux.txt:6:", "case id");
 }
 
 static void test_line_too_long_is_an_error(void)
@@ -246,9 +318,20 @@ static void test_shipped_linux_records_parse(void)
 	if (divergences_load(&shipped, "cases/divergences", lerr, sizeof lerr) == -1) {
 		ASSERT_STR_EQ(lerr, "");
 	} else {
+		const struct divergence *r;
+
 		CU_ASSERT(shipped.n >= 1);
-		CU_ASSERT_PTR_NOT_NULL(divergence_find(&shipped, "linux-6.18.44-native",
-						       "shutrd.data_dropped", "inet"));
+		r = divergence_find(&shipped, "linux-6.18.44-native", "rst.buffered_data_after_rst",
+				    "inet");
+		CU_ASSERT_PTR_NOT_NULL(r);
+		if (r)
+			ASSERT_INT_EQ(r->kind, KIND_DIVERGENCE);
+		r = divergence_find(&shipped, "linux-6.18.44-native", "linger.nonblocking", "inet");
+		CU_ASSERT_PTR_NOT_NULL(r);
+		if (r)
+			ASSERT_INT_EQ(r->kind, KIND_DOCUMENTED);
+		for (size_t i = 0; i < shipped.n; i++)
+			CU_ASSERT(shipped.items[i].kind != KIND_UNSET);
 	}
 	divergences_free(&shipped);
 }
@@ -276,6 +359,10 @@ static const struct unit_test tests[] = {
 	UNIT_TEST(test_missing_on_is_an_error),
 	UNIT_TEST(test_missing_why_is_an_error),
 	UNIT_TEST(test_missing_source_is_an_error),
+	UNIT_TEST(test_missing_kind_is_an_error),
+	UNIT_TEST(test_unknown_kind_is_an_error),
+	UNIT_TEST(test_documented_record_cites_its_platforms_documents),
+	UNIT_TEST(test_documented_record_names_its_platform),
 	UNIT_TEST(test_too_many_sources_is_an_error),
 	UNIT_TEST(test_indented_line_before_any_id_is_an_error),
 	UNIT_TEST(test_key_without_colon_is_an_error),

@@ -30,9 +30,19 @@ static char *text; /* what junit_write wrote */
 static const char record_inet_got_5[] = "shutrd.data_dropped\n"
 					"  on: linux-*\n"
 					"  family: inet\n"
+					"  kind: divergence\n"
 					"  got: 5\n"
 					"  why: Linux keeps it\n"
 					"  source: https://example.org/tcp.c\n";
+
+static const char documented_inet_got_5[] =
+	"shutrd.data_dropped\n"
+	"  on: linux-*\n"
+	"  family: inet\n"
+	"  kind: documented\n"
+	"  got: 5\n"
+	"  why: shutdown(2) says so\n"
+	"  source: https://man7.org/linux/man-pages/man2/shutdown.2.html\n";
 
 /* ---- escaping -------------------------------------------------------------------------- */
 
@@ -194,6 +204,7 @@ static void test_divergence_is_not_a_failure(void)
 	ASSERT_NOT_CONTAINS(text, "<skipped");
 	ASSERT_CONTAINS(text, "name=\"inet\" time=\"0.001\">\n"
 			      "      <system-out>diverges as recorded: got 5\n"
+			      "kind: divergence\n"
 			      "why: Linux keeps it\n"
 			      "source: https://example.org/tcp.c\n"
 			      "recorded: linux.txt:1\n");
@@ -209,7 +220,7 @@ static void test_divergence_not_as_recorded_is_a_failure(void)
 	ASSERT_CONTAINS(text, "failures=\"1\"");
 	ASSERT_CONTAINS(text, "<failure type=\"diverges, but not as recorded\" message=\"recv(c.local, "
 			      "buf, sizeof buf, 0) == 0: got 7 (the record says got 5)\">");
-	ASSERT_CONTAINS(text, "recorded got: 5\nwhy: Linux keeps it\n");
+	ASSERT_CONTAINS(text, "recorded got: 5\nkind: divergence\nwhy: Linux keeps it\n");
 }
 
 static void test_divergence_no_longer_diverging_passes_with_a_note(void)
@@ -219,7 +230,36 @@ static void test_divergence_no_longer_diverging_passes_with_a_note(void)
 	write_report();
 	ASSERT_CONTAINS(text, "tests=\"3\" failures=\"0\" errors=\"0\" skipped=\"0\"");
 	ASSERT_CONTAINS(text, "<system-out>recorded divergence no longer diverges: this family "
-			      "conforms now\nwhy: Linux keeps it\n");
+			      "conforms now\nkind: divergence\nwhy: Linux keeps it\n");
+}
+
+/* A documented record passes too; its text says whose word the outcome has. */
+static void test_documented_record_passes_in_its_words(void)
+{
+	start_report(documented_inet_got_5);
+	add_case(HEAD FAILED(1, "inet", "5") OK_REST, 1, 3);
+	write_report();
+	ASSERT_CONTAINS(text, "tests=\"3\" failures=\"0\" errors=\"0\" skipped=\"0\"");
+	ASSERT_CONTAINS(text, "name=\"inet\" time=\"0.001\">\n"
+			      "      <system-out>conforms to its own documents: got 5\n"
+			      "kind: documented\n"
+			      "why: shutdown(2) says so\n"
+			      "source: https://man7.org/linux/man-pages/man2/shutdown.2.html\n");
+	ASSERT_NOT_CONTAINS(text, "diverge");
+
+	start_report(documented_inet_got_5);
+	add_case(HEAD "ok 1 - inet\n" OK_REST, 0, 3);
+	write_report();
+	ASSERT_CONTAINS(text, "<system-out>documented record no longer holds: this family conforms "
+			      "now\nkind: documented\n");
+
+	start_report(documented_inet_got_5);
+	add_case(HEAD FAILED(1, "inet", "7") OK_REST, 1, 3);
+	write_report();
+	ASSERT_CONTAINS(text, "<failure type=\"differs, but not as its own documents say\" "
+			      "message=\"recv(c.local, buf, sizeof buf, 0) == 0: got 7 (the record "
+			      "says got 5)\">");
+	ASSERT_CONTAINS(text, "verdict: differs, but not as its own documents say\n");
 }
 
 static void test_skip_is_skipped_with_its_reason(void)
@@ -412,6 +452,7 @@ static const struct unit_test tests[] = {
 	UNIT_TEST(test_divergence_is_not_a_failure),
 	UNIT_TEST(test_divergence_not_as_recorded_is_a_failure),
 	UNIT_TEST(test_divergence_no_longer_diverging_passes_with_a_note),
+	UNIT_TEST(test_documented_record_passes_in_its_words),
 	UNIT_TEST(test_skip_is_skipped_with_its_reason),
 	UNIT_TEST(test_crash_is_an_error_named_for_the_case),
 	UNIT_TEST(test_garbage_output_is_one_error_testcase),

@@ -23,9 +23,21 @@ static char *text; /* what report_case wrote */
 static const char record_inet_got_5[] = "shutrd.data_dropped\n"
 					"  on: linux-*\n"
 					"  family: inet\n"
+					"  kind: divergence\n"
 					"  got: 5\n"
 					"  why: Linux keeps it\n"
 					"  source: https://example.org/tcp.c\n";
+
+/* The same outcome, specified by the platform's own documents. */
+static const char documented_inet_got_5[] =
+	"shutrd.data_dropped\n"
+	"  on: linux-*\n"
+	"  family: inet\n"
+	"  kind: documented\n"
+	"  got: 5\n"
+	"  why: shutdown(2) says the data stays readable\n"
+	"  source: https://man7.org/linux/man-pages/man2/shutdown.2.html\n"
+	"  source: https://example.org/tcp.c\n";
 
 /* Judge a case's output against the records, and report it as point 1. */
 static void report_of(const char *records, const char *out, int code)
@@ -118,6 +130,7 @@ static void test_todo_family_keeps_diagnostics_and_record(void)
 	ASSERT_LINE("      ---");
 	ASSERT_LINE("      message: \"read \\\"data\\\"\"");
 	ASSERT_LINE("      got: \"5\"");
+	ASSERT_LINE("      kind: \"divergence\"");
 	ASSERT_LINE("      divergence: \"Linux keeps it\"");
 	ASSERT_LINE("      sources:");
 	ASSERT_LINE("        - \"https://example.org/tcp.c\"");
@@ -129,11 +142,12 @@ static void test_todo_family_keeps_diagnostics_and_record(void)
 /* Several sources are one YAML list: a key given twice is no YAML (its readers drop the block). */
 static void test_record_with_several_sources_writes_one_list(void)
 {
-	report_of("shutrd.data_dropped\n  on: linux-*\n  family: inet\n  got: 5\n  why: w\n"
-		  "  source: https://example.org/a.c\n  source: https://example.org/b.c\n",
+	report_of("shutrd.data_dropped\n  on: linux-*\n  family: inet\n  kind: divergence\n  got: 5\n"
+		  "  why: w\n  source: https://example.org/a.c\n  source: https://example.org/b.c\n",
 		  HEAD FAILED(1, "inet", "5") "ok 2 - inet6\nok 3 - unix\n", 1);
 	ASSERT_INT_EQ(r.verdict, CV_TODO);
-	ASSERT_CONTAINS(text, "      divergence: \"w\"\n"
+	ASSERT_CONTAINS(text, "      kind: \"divergence\"\n"
+			      "      divergence: \"w\"\n"
 			      "      sources:\n"
 			      "        - \"https://example.org/a.c\"\n"
 			      "        - \"https://example.org/b.c\"\n"
@@ -185,7 +199,8 @@ static void test_case_keys_are_kept_unique_and_plain(void)
 {
 	report_of(record_inet_got_5,
 		  HEAD "not ok 1 - inet\n  ---\n  got: \"5\"\n  got: \"6\"\n  got_2: \"7\"\n"
-		       "  divergence: \"mine\"\n  sources: \"mine too\"\n  a key.with: \"odd\"\n"
+		       "  divergence: \"mine\"\n  sources: \"mine too\"\n  kind: \"k\"\n"
+		       "  documented: \"doc\"\n  a key.with: \"odd\"\n"
 		       "  yes: \"y\"\n  ON: \"o\"\n  1st: \"n\"\n  -x: \"d\"\n  ...\n"
 		       "ok 2 - inet6\nok 3 - unix\n",
 		  1);
@@ -197,11 +212,14 @@ static void test_case_keys_are_kept_unique_and_plain(void)
 			      "      got_2_2: \"7\"\n"
 			      "      divergence_2: \"mine\"\n"
 			      "      sources_2: \"mine too\"\n"
+			      "      kind_2: \"k\"\n"
+			      "      documented_2: \"doc\"\n"
 			      "      a_key_with: \"odd\"\n"
 			      "      _yes: \"y\"\n"
 			      "      _ON: \"o\"\n"
 			      "      _1st: \"n\"\n"
 			      "      _-x: \"d\"\n"
+			      "      kind: \"divergence\"\n"
 			      "      divergence: \"Linux keeps it\"\n");
 }
 
@@ -213,8 +231,8 @@ static void test_case_keys_are_kept_unique_and_plain(void)
  */
 static void test_case_text_on_tap_lines_is_utf8(void)
 {
-	report_of("shutrd.data_dropped\n  on: linux-*\n  family: inet\n  got: 5\xff\n  why: w\n"
-		  "  source: s\n",
+	report_of("shutrd.data_dropped\n  on: linux-*\n  family: inet\n  kind: divergence\n"
+		  "  got: 5\xff\n  why: w\n  source: s\n",
 		  "# id: " CASE_ID "\n# claim: caf\xc3\xa9 \xff\xfe claim\n"
 		  "# cite: a \xe2\x80\xa8 cite \xc2\x85 <https://example.org>\n1..3\n"
 		  FAILED(1, "inet", "5\xff") "ok 2 - in et#6 # SKIP why \xc3 not\x01 here\nok 3 - unix\n",
@@ -343,12 +361,104 @@ static void test_crashed_case_reports_message_and_signal(void)
 /* A value the case printed ends up in a TODO line: it must not break the stream. */
 static void test_todo_line_with_multiline_got_stays_one_line(void)
 {
-	report_of("shutrd.data_dropped\n  on: linux-*\n  why: w\n  source: s\n",
+	report_of("shutrd.data_dropped\n  on: linux-*\n  kind: divergence\n  why: w\n  source: s\n",
 		  HEAD FAILED(1, "inet", "5\\nnot ok 99 - injected") "ok 2 - inet6\nok 3 - unix\n", 1);
 	ASSERT_INT_EQ(r.verdict, CV_TODO);
 	ASSERT_STR_EQ(point_diag(&r.tap.points[0], "got"), "5\nnot ok 99 - injected");
 	ASSERT_TAP_LINES();
 	ASSERT_NO_LINE("not ok 99 - injected");
+}
+
+/*
+ * A documented record: the platform does what its own documents say, and
+ * the TAP says so in those words; it is still a TODO, so prove counts it as
+ * the expected failure it is.
+ */
+static void test_documented_family_conforms_to_its_own_documents(void)
+{
+	report_of(documented_inet_got_5, HEAD FAILED(1, "inet", "5") "ok 2 - inet6\nok 3 - unix\n", 1);
+	ASSERT_INT_EQ(r.verdict, CV_TODO);
+	ASSERT_TAP_LINES();
+	ASSERT_YAML_KEYS_UNIQUE();
+	ASSERT_LINE("    not ok 1 - inet # TODO conforms to its own documents: got 5");
+	ASSERT_CONTAINS(text, "      got: \"5\"\n"
+			      "      kind: \"documented\"\n"
+			      "      documented: \"shutdown(2) says the data stays readable\"\n"
+			      "      sources:\n"
+			      "        - \"https://man7.org/linux/man-pages/man2/shutdown.2.html\"\n"
+			      "        - \"https://example.org/tcp.c\"\n"
+			      "      recorded: \"linux.txt:1\"\n");
+	ASSERT_NOT_CONTAINS(text, "divergence");
+	ASSERT_NOT_CONTAINS(text, "diverges");
+	ASSERT_LINE("not ok 1 - " CASE_ID " # TODO conforms to its own documents");
+}
+
+static void test_documented_record_that_no_longer_holds_says_so(void)
+{
+	report_of(documented_inet_got_5, HEAD "ok 1 - inet\nok 2 - inet6\nok 3 - unix\n", 0);
+	ASSERT_INT_EQ(r.verdict, CV_TODO_PASSED);
+	ASSERT_TAP_LINES();
+	ASSERT_LINE("    ok 1 - inet # TODO documented record no longer holds");
+	ASSERT_LINE("      kind: \"documented\"");
+	ASSERT_LINE("ok 1 - " CASE_ID " # TODO documented record no longer holds");
+	ASSERT_NOT_CONTAINS(text, "diverge");
+}
+
+static void test_documented_otherwise_fails_in_its_words(void)
+{
+	report_of(documented_inet_got_5, HEAD FAILED(1, "inet", "7") "ok 2 - inet6\nok 3 - unix\n", 1);
+	ASSERT_INT_EQ(r.verdict, CV_FAIL);
+	ASSERT_LINE("    not ok 1 - inet");
+	ASSERT_LINE("      verdict: \"differs, but not as its own documents say: the record says got "
+		    "5\"");
+	ASSERT_NOT_CONTAINS(text, "TODO");
+}
+
+/* One divergence among the families makes the case's TODO a divergence's. */
+static void test_case_with_both_kinds_diverges_as_recorded(void)
+{
+	report_of("shutrd.data_dropped\n  on: linux-*\n  family: inet\n  kind: documented\n  got: 5\n"
+		  "  why: w\n  source: https://man7.org/linux/man-pages/man2/shutdown.2.html\n"
+		  "shutrd.data_dropped\n  on: linux-*\n  family: unix\n  kind: divergence\n  why: w\n"
+		  "  source: s\n",
+		  HEAD FAILED(1, "inet", "5") "ok 2 - inet6\n" FAILED(3, "unix", "-1 EPIPE"), 1);
+	ASSERT_INT_EQ(r.verdict, CV_TODO);
+	ASSERT_LINE("    not ok 1 - inet # TODO conforms to its own documents: got 5");
+	ASSERT_LINE("    not ok 3 - unix # TODO diverges as recorded: got -1 EPIPE");
+	ASSERT_LINE("not ok 1 - " CASE_ID " # TODO diverges as recorded");
+}
+
+/* The tally that ends the run counts the two kinds apart. */
+static void test_tally_counts_the_kinds_apart(void)
+{
+	struct tally t;
+	size_t size = 0;
+	FILE *f;
+
+	memset(&t, 0, sizeof t);
+	report_of(documented_inet_got_5, HEAD FAILED(1, "inet", "5") "ok 2 - inet6\nok 3 - unix\n", 1);
+	report_count(&t, &r);
+	report_of(record_inet_got_5, HEAD FAILED(1, "inet", "5") "ok 2 - inet6\nok 3 - unix\n", 1);
+	report_count(&t, &r);
+	report_count(&t, &r);
+	report_of(documented_inet_got_5, HEAD "ok 1 - inet\nok 2 - inet6\nok 3 - unix\n", 0);
+	report_count(&t, &r);
+	report_of("", HEAD "ok 1 - inet\nok 2 - inet6\nok 3 - unix\n", 0);
+	report_count(&t, &r);
+	ASSERT_INT_EQ(t.documented, 1);
+	ASSERT_INT_EQ(t.todo, 2);
+	ASSERT_INT_EQ(t.documented_passed, 1);
+	ASSERT_INT_EQ(t.todo_passed, 0);
+	ASSERT_INT_EQ(t.pass, 1);
+	free(text);
+	text = NULL;
+	f = open_memstream(&text, &size);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	report_end(f, &t);
+	fclose(f);
+	ASSERT_STR_EQ(text, "# 1 conform, 1 follow their own documents, 2 diverge as recorded, 0 "
+			    "recorded divergences no longer diverge, 1 documented records no longer "
+			    "hold, 0 skipped, 0 do not conform\n");
 }
 
 static int cleanup(void)
@@ -373,6 +483,11 @@ static const struct unit_test tests[] = {
 	UNIT_TEST(test_passing_case_is_one_ok_line_without_yaml),
 	UNIT_TEST(test_crashed_case_reports_message_and_signal),
 	UNIT_TEST(test_todo_line_with_multiline_got_stays_one_line),
+	UNIT_TEST(test_documented_family_conforms_to_its_own_documents),
+	UNIT_TEST(test_documented_record_that_no_longer_holds_says_so),
+	UNIT_TEST(test_documented_otherwise_fails_in_its_words),
+	UNIT_TEST(test_case_with_both_kinds_diverges_as_recorded),
+	UNIT_TEST(test_tally_counts_the_kinds_apart),
 };
 
 void register_report_tests(void)

@@ -525,6 +525,7 @@ static const char case_out[] =
 static const char records[] = "shutrd.data_dropped\n"
 			      "  on: linux-*\n"
 			      "  family: inet\n"
+			      "  kind: divergence\n"
 			      "  got: 5\n"
 			      "  why: Linux keeps it\n"
 			      "  source: https://example.org/tcp.c\n"
@@ -536,7 +537,7 @@ static void test_what_the_runner_writes_reads_back(void)
 	struct identity id;
 	struct divergences d = {NULL, 0};
 	struct case_result *r = calloc(1, sizeof *r);
-	struct tally t = {0, 0, 0, 0, 0};
+	struct tally t = {0};
 	char *text = NULL;
 	size_t size = 0;
 	const struct run_case *c;
@@ -568,18 +569,20 @@ static void test_what_the_runner_writes_reads_back(void)
 	ASSERT_INT_EQ(c->nfamilies, 3);
 	ASSERT_INT_EQ(c->families[0].result, RR_TODO);
 	ASSERT_STR_EQ(run_yaml_get(&c->families[0].diag, "got"), "5");
+	ASSERT_INT_EQ(c->families[0].documented, 0);
+	ASSERT_STR_EQ(run_yaml_get(&c->families[0].diag, "kind"), "divergence");
 	ASSERT_STR_EQ(run_yaml_get(&c->families[0].diag, "divergence"), "Linux keeps it");
 	ASSERT_STR_EQ(run_yaml_get(&c->families[0].diag, "recorded"), "linux.txt:1");
 	/* the record's sources, a list; the case's repeated and runner-named keys, renamed */
-	ASSERT_INT_EQ(c->families[0].diag.n, 8);
+	ASSERT_INT_EQ(c->families[0].diag.n, 9);
 	ASSERT_STR_EQ(c->families[0].diag.pairs[2].key, "got_2");
 	ASSERT_STR_EQ(c->families[0].diag.pairs[2].value, "again");
 	ASSERT_STR_EQ(c->families[0].diag.pairs[3].key, "recorded_2");
 	ASSERT_STR_EQ(c->families[0].diag.pairs[3].value, "by the case");
-	ASSERT_STR_EQ(c->families[0].diag.pairs[5].key, "sources");
-	ASSERT_STR_EQ(c->families[0].diag.pairs[5].value, "https://example.org/tcp.c");
 	ASSERT_STR_EQ(c->families[0].diag.pairs[6].key, "sources");
-	ASSERT_STR_EQ(c->families[0].diag.pairs[6].value, "https://example.org/tcp_input.c");
+	ASSERT_STR_EQ(c->families[0].diag.pairs[6].value, "https://example.org/tcp.c");
+	ASSERT_STR_EQ(c->families[0].diag.pairs[7].key, "sources");
+	ASSERT_STR_EQ(c->families[0].diag.pairs[7].value, "https://example.org/tcp_input.c");
 	ASSERT_INT_EQ(c->families[1].result, RR_FAIL);
 	ASSERT_STR_EQ(run_yaml_get(&c->families[1].diag, "errno"), "EPIPE (32)");
 	ASSERT_INT_EQ(c->families[2].result, RR_SKIP);
@@ -594,15 +597,139 @@ static void test_what_the_runner_writes_reads_back(void)
 	divergences_free(&d);
 }
 
-/* ---- the matrix's words for a cell ---------------------------------------------------------- */
-
 static char cell[1024];
 
+/* The matrix's words for a case of the run read last. */
 static const char *cell_of(const char *id)
 {
 	matrix_cell_text(run_tap_find(&run, id), cell, sizeof cell);
 	return cell;
 }
+
+/* The runner's TAP of one case on these records, as run_tap_parse read it back. */
+static void write_and_read(const char *recs, const char *out, int code)
+{
+	struct case_entry entry = {.id = "shutrd.data_dropped", .path = "x", .executable = 1};
+	struct identity id;
+	struct divergences d = {NULL, 0};
+	struct case_result *r = calloc(1, sizeof *r);
+	struct tally t = {0};
+	char *text = NULL;
+	size_t size = 0;
+	FILE *f;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	ASSERT_INT_EQ(divergences_parse(&d, recs, "linux.txt", err, sizeof err), 0);
+	r->entry = &entry;
+	r->exit.code = code;
+	r->tap_ok = case_tap_parse(out, strlen(out), &r->tap) == 0;
+	verdict_apply(r, &d, "linux-6.18.44-native", 10000);
+	memset(&id, 0, sizeof id);
+	snprintf(id.label, sizeof id.label, "linux-6.18.44-native");
+	f = open_memstream(&text, &size);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	report_start(f, &id, 1);
+	report_case(f, 1, r);
+	report_count(&t, r);
+	report_end(f, &t);
+	fclose(f);
+	ASSERT_INT_EQ(parse(text), 0);
+	ASSERT_STR_EQ(err, "");
+	free(text);
+	free(r);
+	divergences_free(&d);
+}
+
+#define KIND_CASE_HEAD "# id: shutrd.data_dropped\n1..3\n"
+#define KIND_FAILED(n, fam, got) "not ok " #n " - " fam "\n  ---\n  got: \"" got "\"\n  ...\n"
+
+static const char documented_inet_divergent_unix[] =
+	"shutrd.data_dropped\n  on: linux-*\n  family: inet\n  kind: documented\n  got: 5\n"
+	"  why: shutdown(2) says so\n  source: https://man7.org/linux/man-pages/man2/shutdown.2.html\n"
+	"shutrd.data_dropped\n  on: linux-*\n  family: unix\n  kind: divergence\n  got: 5\n"
+	"  why: w\n  source: s\n";
+
+/* Both kinds read back as the runner wrote them: the words and kind: agree. */
+static void test_documented_and_divergent_read_back(void)
+{
+	const struct run_case *c;
+
+	write_and_read(documented_inet_divergent_unix,
+		       KIND_CASE_HEAD KIND_FAILED(1, "inet", "5") "ok 2 - inet6\n"
+				      KIND_FAILED(3, "unix", "5"),
+		       1);
+	c = run_tap_find(&run, "shutrd.data_dropped");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	ASSERT_INT_EQ(c->result, RR_TODO);
+	ASSERT_INT_EQ(c->documented, 0); /* one divergence among its families */
+	ASSERT_STR_EQ(c->directive, "diverges as recorded");
+	ASSERT_INT_EQ(c->families[0].result, RR_TODO);
+	ASSERT_INT_EQ(c->families[0].documented, 1);
+	ASSERT_STR_EQ(c->families[0].directive, "conforms to its own documents: got 5");
+	ASSERT_STR_EQ(run_yaml_get(&c->families[0].diag, "kind"), "documented");
+	ASSERT_STR_EQ(run_yaml_get(&c->families[0].diag, "documented"), "shutdown(2) says so");
+	ASSERT_INT_EQ(c->families[2].documented, 0);
+	ASSERT_STR_EQ(run_yaml_get(&c->families[2].diag, "kind"), "divergence");
+	ASSERT_STR_EQ(cell_of("shutrd.data_dropped"),
+		      "diverges (inet: as documented, got 5; unix: got 5; inet6: conforms)");
+
+	write_and_read(documented_inet_divergent_unix,
+		       KIND_CASE_HEAD KIND_FAILED(1, "inet", "5") "ok 2 - inet6\nok 3 - unix\n", 1);
+	c = run_tap_find(&run, "shutrd.data_dropped");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	ASSERT_INT_EQ(c->documented, 1);
+	ASSERT_STR_EQ(c->directive, "conforms to its own documents");
+	ASSERT_INT_EQ(matrix_cell_status(c), CELL_DOCUMENTED);
+	ASSERT_STR_EQ(matrix_status_name(CELL_DOCUMENTED), "documented");
+	ASSERT_STR_EQ(cell_of("shutrd.data_dropped"),
+		      "documented (inet: got 5; unix: no longer diverges; inet6: conforms)");
+
+	write_and_read(documented_inet_divergent_unix, KIND_CASE_HEAD "ok 1 - inet\nok 2 - inet6\n"
+								      "ok 3 - unix\n", 0);
+	c = run_tap_find(&run, "shutrd.data_dropped");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	ASSERT_INT_EQ(c->result, RR_TODO_PASSED);
+	ASSERT_INT_EQ(c->documented, 0);
+	ASSERT_INT_EQ(c->families[0].documented, 1);
+	ASSERT_STR_EQ(cell_of("shutrd.data_dropped"),
+		      "conforms (inet: documented record no longer holds; unix: no longer diverges)");
+}
+
+/* The kind is said twice, in the TODO's words and in kind:; the two must agree. */
+static void test_kind_that_disagrees_with_its_todo_is_an_error(void)
+{
+	ASSERT_REJECTED(HEAD(1) "# Subtest: a.b\n    1..1\n"
+				"    not ok 1 - inet # TODO diverges as recorded: got 5\n"
+				"      ---\n      kind: \"documented\"\n      ...\n"
+				"not ok 1 - a.b # TODO diverges as recorded\n",
+			FILE_ "18:", "family inet: its record's kind is documented");
+	ASSERT_REJECTED(HEAD(1) "# Subtest: a.b\n    1..1\n"
+				"    ok 1 - inet # TODO documented record no longer holds\n"
+				"      ---\n      kind: \"divergence\"\n      ...\n"
+				"ok 1 - a.b # TODO documented record no longer holds\n",
+			FILE_ "18:", "its record's kind is divergence");
+	ASSERT_REJECTED(HEAD(1) "# Subtest: a.b\n    1..1\n"
+				"    not ok 1 - inet # TODO conforms to its own documents: got 5\n"
+				"      ---\n      kind: \"bug\"\n      ...\n"
+				"not ok 1 - a.b # TODO conforms to its own documents\n",
+			FILE_ "18:", "unknown record kind");
+	ASSERT_REJECTED(HEAD(1) "# Subtest: a.b\n    1..2\n"
+				"    not ok 1 - inet # TODO conforms to its own documents: got 5\n"
+				"    not ok 2 - unix # TODO diverges as recorded: got 5\n"
+				"not ok 1 - a.b # TODO conforms to its own documents\n",
+			FILE_ "17:", "its family unix is a recorded divergence");
+	ASSERT_REJECTED(HEAD(1) "# Subtest: a.b\n    1..1\n"
+				"    not ok 1 - inet # TODO conforms to its own documents: got 5\n"
+				"not ok 1 - a.b # TODO diverges as recorded\n",
+			FILE_ "16:", "every family behind its TODO follows its own documents");
+	/* a kind: on a family that failed is a record's that did not match: no TODO to agree with */
+	ASSERT_INT_EQ(parse(HEAD(1) "# Subtest: a.b\n    1..1\n    not ok 1 - inet\n"
+				    "      ---\n      kind: \"documented\"\n      ...\n"
+				    "not ok 1 - a.b\n"),
+		      0);
+}
+
+/* ---- the matrix's words for a cell ---------------------------------------------------------- */
 
 static void test_cell_names_the_families_and_what_they_did(void)
 {
@@ -698,6 +825,8 @@ static const struct unit_test tests[] = {
 	UNIT_TEST(test_error_message_cuts_a_long_line),
 	UNIT_TEST(test_load_names_a_missing_file),
 	UNIT_TEST(test_what_the_runner_writes_reads_back),
+	UNIT_TEST(test_documented_and_divergent_read_back),
+	UNIT_TEST(test_kind_that_disagrees_with_its_todo_is_an_error),
 };
 
 static const struct unit_test cell_tests[] = {

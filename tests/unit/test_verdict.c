@@ -47,9 +47,25 @@ static const char inet_fails[] = HEAD FAILED(1, "inet", "5") "ok 2 - inet6\nok 3
 static const char record_inet_got_5[] = "shutrd.data_dropped\n"
 					"  on: linux-*\n"
 					"  family: inet\n"
+					"  kind: divergence\n"
 					"  got: 5\n"
 					"  why: Linux keeps it\n"
 					"  source: https://example.org\n";
+
+/* The same outcome, as Linux's own documents give it (unix diverges, undocumented). */
+static const char records_documented_inet_divergent_unix[] =
+	"shutrd.data_dropped\n"
+	"  on: linux-*\n"
+	"  family: inet inet6\n"
+	"  kind: documented\n"
+	"  why: shutdown(2) says so\n"
+	"  source: https://man7.org/linux/man-pages/man2/shutdown.2.html\n"
+	"shutrd.data_dropped\n"
+	"  on: linux-*\n"
+	"  family: unix\n"
+	"  kind: divergence\n"
+	"  why: w\n"
+	"  source: s\n";
 
 static void test_all_points_ok_is_pass(void)
 {
@@ -103,11 +119,52 @@ static void test_failed_family_with_matching_record_is_todo(void)
 	ASSERT_INT_EQ(r.fv[1], FV_PASS);
 	ASSERT_INT_EQ(r.fv[2], FV_PASS);
 	ASSERT_INT_EQ(r.verdict, CV_TODO);
+	ASSERT_INT_EQ(r.todo_kind, KIND_DIVERGENCE);
+}
+
+static void test_documented_records_make_a_documented_todo(void)
+{
+	records(records_documented_inet_divergent_unix);
+	result(HEAD FAILED(1, "inet", "5") FAILED(2, "inet6", "5") "ok 3 - unix\n", 1);
+	apply();
+	ASSERT_INT_EQ(r.fv[0], FV_DIVERGES);
+	ASSERT_INT_EQ(r.fv[1], FV_DIVERGES);
+	ASSERT_INT_EQ(r.fv[2], FV_NO_LONGER_DIVERGES); /* the divergence no longer holds */
+	ASSERT_INT_EQ(r.verdict, CV_TODO);
+	ASSERT_INT_EQ(r.todo_kind, KIND_DOCUMENTED); /* what is TODO rests on documents alone */
+}
+
+static void test_one_divergence_makes_the_todo_a_divergence(void)
+{
+	records(records_documented_inet_divergent_unix);
+	result(HEAD FAILED(1, "inet", "5") "ok 2 - inet6\n" FAILED(3, "unix", "5"), 1);
+	apply();
+	ASSERT_INT_EQ(r.fv[0], FV_DIVERGES);
+	ASSERT_INT_EQ(r.fv[1], FV_NO_LONGER_DIVERGES);
+	ASSERT_INT_EQ(r.fv[2], FV_DIVERGES);
+	ASSERT_INT_EQ(r.verdict, CV_TODO);
+	ASSERT_INT_EQ(r.todo_kind, KIND_DIVERGENCE);
+}
+
+static void test_documented_record_that_no_longer_holds(void)
+{
+	records(records_documented_inet_divergent_unix);
+	result(HEAD "ok 1 - inet\nok 2 - inet6\n" FAILED(3, "unix", "5"), 1);
+	apply();
+	ASSERT_INT_EQ(r.verdict, CV_TODO);
+	ASSERT_INT_EQ(r.todo_kind, KIND_DIVERGENCE);
+	records("shutrd.data_dropped\n  on: linux-*\n  kind: documented\n  why: w\n"
+		"  source: https://man7.org/linux/man-pages/man2/shutdown.2.html\n");
+	result(all_ok, 0);
+	apply();
+	ASSERT_INT_EQ(r.fv[0], FV_NO_LONGER_DIVERGES);
+	ASSERT_INT_EQ(r.verdict, CV_TODO_PASSED);
+	ASSERT_INT_EQ(r.todo_kind, KIND_DOCUMENTED);
 }
 
 static void test_record_for_another_label_does_not_apply(void)
 {
-	records("shutrd.data_dropped\n  on: freebsd-*\n  why: w\n  source: s\n");
+	records("shutrd.data_dropped\n  on: freebsd-*\n  kind: divergence\n  why: w\n  source: s\n");
 	result(inet_fails, 1);
 	apply();
 	ASSERT_INT_EQ(r.fv[0], FV_FAIL);
@@ -135,7 +192,7 @@ static void test_record_with_got_and_point_without_got_is_fail(void)
 
 static void test_record_without_got_matches_any_failure(void)
 {
-	records("shutrd.data_dropped\n  on: linux-*\n  why: w\n  source: s\n");
+	records("shutrd.data_dropped\n  on: linux-*\n  kind: divergence\n  why: w\n  source: s\n");
 	result(HEAD FAILED(1, "inet", "7") FAILED(2, "inet6", "9") "ok 3 - unix\n", 1);
 	apply();
 	ASSERT_INT_EQ(r.fv[0], FV_DIVERGES);
@@ -270,6 +327,11 @@ static void test_summary_tells_verdicts_apart(void)
 	apply();
 	verdict_summary(&r, b, sizeof b);
 	CU_ASSERT(strcmp(a, b) != 0);
+	records(records_documented_inet_divergent_unix);
+	result(inet_fails, 1);
+	apply();
+	verdict_summary(&r, b, sizeof b);
+	ASSERT_CONTAINS(b, "inet=diverges(documented):5");
 }
 
 static int cleanup(void)
@@ -284,6 +346,9 @@ static const struct unit_test tests[] = {
 	UNIT_TEST(test_case_with_no_points_does_not_pass),
 	UNIT_TEST(test_failed_family_without_record_is_fail),
 	UNIT_TEST(test_failed_family_with_matching_record_is_todo),
+	UNIT_TEST(test_documented_records_make_a_documented_todo),
+	UNIT_TEST(test_one_divergence_makes_the_todo_a_divergence),
+	UNIT_TEST(test_documented_record_that_no_longer_holds),
 	UNIT_TEST(test_record_for_another_label_does_not_apply),
 	UNIT_TEST(test_record_whose_got_differs_is_fail),
 	UNIT_TEST(test_record_with_got_and_point_without_got_is_fail),
