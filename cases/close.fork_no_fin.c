@@ -36,5 +36,8 @@ SOCKCONF_CASE(
 		{"POSIX.1-2017 _Exit(): all of the process's open file descriptors are closed",
 		 "https://pubs.opengroup.org/onlinepubs/9699919799/functions/_Exit.html"},
 	},
+	.asserts = {
+		{SC_STATE_RECV_AFTER_FIN, "0"},
+	},
 	.run = close_in_one_process_sends_nothing_while_another_holds,
 );

@@ -25,5 +25,8 @@ SOCKCONF_CASE(
 		{"RFC 9293 §3.10.7.4: on a FIN, \"any pending RECEIVEs\" are returned with \"connection closing\"",
 		 "https://www.rfc-editor.org/rfc/rfc9293#section-3.10.7.4"},
 	},
+	.asserts = {
+		{SC_STATE_RECV_AFTER_FIN, "0"},
+	},
 	.run = fin_wakes_a_blocked_recv,
 );

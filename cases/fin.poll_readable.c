@@ -36,5 +36,8 @@ SOCKCONF_CASE(
 		{"POSIX.1-2017 recv(): \"If no messages are available ... and the peer has performed an orderly shutdown, recv() shall return 0\"",
 		 "https://pubs.opengroup.org/onlinepubs/9699919799/functions/recv.html"},
 	},
+	.asserts = {
+		{SC_STATE_RECV_AFTER_FIN, "0"},
+	},
 	.run = fin_makes_the_socket_readable,
 );

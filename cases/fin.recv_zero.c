@@ -29,5 +29,8 @@ SOCKCONF_CASE(
 		{"Winsock, Graceful Shutdown, Linger Options, and Socket Closure",
 		 "https://learn.microsoft.com/en-us/windows/win32/winsock/graceful-shutdown-linger-options-and-socket-closure-2"},
 	},
+	.asserts = {
+		{SC_STATE_RECV_AFTER_FIN, "0"},
+	},
 	.run = recv_returns_zero_after_peer_close,
 );

@@ -30,5 +30,8 @@ SOCKCONF_CASE(
 		{"Winsock shutdown(): \"For TCP sockets, a FIN will be sent after all data is sent and acknowledged by the receiver\"",
 		 "https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-shutdown"},
 	},
+	.asserts = {
+		{SC_STATE_RECV_AFTER_FIN, "0"},
+	},
 	.run = recv_returns_zero_after_peer_shut_wr,
 );

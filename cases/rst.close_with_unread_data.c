@@ -36,5 +36,8 @@ SOCKCONF_CASE(
 		{"Linux unix_release_sock(): unread data at close sets ECONNRESET on the peer",
 		 "https://elixir.bootlin.com/linux/v6.18/source/net/unix/af_unix.c"},
 	},
+	.asserts = {
+		{SC_STATE_RECV_AFTER_RESET, "ECONNRESET"},
+	},
 	.run = close_with_unread_data_resets_the_peer,
 );

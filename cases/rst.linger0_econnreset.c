@@ -33,5 +33,8 @@ SOCKCONF_CASE(
 		{"POSIX.1-2017 recv(): \"[ECONNRESET] A connection was forcibly closed by a peer.\"",
 		 "https://pubs.opengroup.org/onlinepubs/9699919799/functions/recv.html"},
 	},
+	.asserts = {
+		{SC_STATE_RECV_AFTER_RESET, "ECONNRESET"},
+	},
 	.run = linger_zero_close_resets_the_peer,
 );

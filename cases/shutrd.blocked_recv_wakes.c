@@ -25,5 +25,8 @@ SOCKCONF_CASE(
 		{"POSIX.1-2017 shutdown(): \"SHUT_RD Disables further receive operations.\"",
 		 "https://pubs.opengroup.org/onlinepubs/9699919799/functions/shutdown.html"},
 	},
+	.asserts = {
+		{SC_STATE_RECV_AFTER_SHUT_RD, "0"},
+	},
 	.run = shut_rd_wakes_a_blocked_recv,
 );

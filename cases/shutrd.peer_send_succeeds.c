@@ -31,5 +31,8 @@ SOCKCONF_CASE(
 		{"Winsock shutdown(): SD_RECEIVE \"has no effect on the lower protocol layers\"; data that arrives afterwards resets the connection, so the send itself is accepted",
 		 "https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-shutdown"},
 	},
+	.asserts = {
+		{SC_STATE_PEER_SEND_AFTER_SHUT_RD, "success"},
+	},
 	.run = peer_can_still_send_after_shut_rd,
 );

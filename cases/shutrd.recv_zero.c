@@ -29,5 +29,8 @@ SOCKCONF_CASE(
 		{"Linux shutdown(2): \"If how is SHUT_RD, further receptions will be disallowed.\"",
 		 "https://man7.org/linux/man-pages/man2/shutdown.2.html"},
 	},
+	.asserts = {
+		{SC_STATE_RECV_AFTER_SHUT_RD, "0"},
+	},
 	.run = recv_after_shut_rd_returns_zero,
 );

@@ -37,5 +37,9 @@ SOCKCONF_CASE(
 		{"Read/write on a closed TCP connection (zh): SHUT_RD: \"所有的read都会返回0\" (every read returns 0); SHUT_WR: \"subsequent write requests will fail. Furthermore, a FIN packet will be sent\"",
 		 "https://sheny1xuan.github.io/tcp%E8%BF%9E%E6%8E%A5%E8%AF%BB%E5%86%99%E6%B5%8B%E8%AF%95"},
 	},
+	.asserts = {
+		{SC_STATE_SEND_AFTER_SHUT_WR, "EPIPE"},
+		{SC_STATE_RECV_AFTER_SHUT_RD, "0"},
+	},
 	.run = shut_rdwr_shuts_both_directions,
 );

@@ -30,5 +30,8 @@ SOCKCONF_CASE(
 		{"Winsock shutdown(): \"If the how parameter is SD_SEND, subsequent calls to the send function are disallowed.\"",
 		 "https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-shutdown"},
 	},
+	.asserts = {
+		{SC_STATE_SEND_AFTER_SHUT_WR, "EPIPE"},
+	},
 	.run = send_after_shut_wr_fails_with_epipe,
 );

@@ -39,5 +39,10 @@ SOCKCONF_CASE(
 		{"Read/write on a closed TCP connection (zh): after SHUT_WR, writing to the connection raises SIGPIPE",
 		 "https://sheny1xuan.github.io/tcp%E8%BF%9E%E6%8E%A5%E8%AF%BB%E5%86%99%E6%B5%8B%E8%AF%95"},
 	},
+	.asserts = {
+		{SC_STATE_SEND_AFTER_SHUT_WR, "EPIPE"},
+		{SC_STATE_SIGPIPE_ON_EPIPE, "raised"},
+		{SC_STATE_SIGPIPE_WITH_MSG_NOSIGNAL, "none"},
+	},
 	.run = send_after_shut_wr_raises_sigpipe,
 );
