@@ -1,49 +1,57 @@
 /*
- * linger.timeout_completes: with SO_LINGER {1, 2}, close() returns 0 as
- * soon as the queued data is delivered, long before the 2 s run out; the
- * close is graceful: the peer reads every byte, then 0.
+ * linger.timeout_completes: with SO_LINGER {1, 2} and data the peer has
+ * not yet taken, close() waits for the delivery, not for the time: it
+ * returns 0 as soon as the peer has every byte, long before the 2 s run
+ * out, and the close is graceful: the peer reads every byte, then 0.
  *
- * Both ends live in this process, so nobody reads while close() blocks:
- * the payload is small enough to fit in any peer's receive window (1 KiB;
- * lwIP's default window is 4 x 536 bytes), so delivery needs no reading.
+ * To show that close() waited for the delivery, the data must still be
+ * undelivered when close() is called, and delivered when it returns.  So
+ * the peer's window is filled first (it does not read), and close() runs
+ * in another thread while this one reads at the peer:
+ *   - before close(): the peer holds fewer bytes than were sent, so the
+ *     rest is unacknowledged (seen from the peer, which every stack shows);
+ *   - close() is asleep in the kernel before the peer reads anything (a
+ *     stack that ignores SO_LINGER returns at once, and fails here);
+ *   - the moment close() returns, its thread reads the peer's TCP state:
+ *     CLOSE_WAIT, i.e. the peer had every byte and the FIN after them.
  *
- * Timeline:  local: setsockopt(SO_LINGER {1, 2}) ; send(1 KiB pattern) ;
- *            close() == 0, having waited 0 whole seconds
- *            peer:  recv() .. 1 KiB, checked, then recv() == 0
+ * Timeline:  local: send until the stack takes no more (peer not reading)
+ *            local: setsockopt(SO_LINGER {1, 2}) ; close()  -- blocks
+ *            peer:  recv() .. every byte, checked, then recv() == 0
+ *            local: close() == 0, having waited 0 whole seconds; peer in CLOSE_WAIT by then
  *
  * The wait is compared in whole seconds, rounded: a stack that returns on
  * delivery shows 0, one that waits out the linger time shows 2, stably.
  */
 #include "sockconf.h"
 
-#define PAYLOAD 1024
 #define LINGER_S 2
 
 static void linger_close_returns_once_data_is_delivered(enum sc_family family)
 {
 	struct sc_conn c = open_connection(family);
 	struct linger two_seconds = {1, LINGER_S};
-	unsigned char buf[PAYLOAD];
-	size_t received = 0;
-	double started;
-	long long close_ms;
+	struct sc_closing *closing;
+	struct sc_close_timing closed;
+	size_t queued, received = 0;
 
+	queued = send_pattern_until_full(c.local); /* the peer's window is closed: delivery waits for its reading */
+	note("queued", "%lu bytes", (unsigned long)queued);
+	check_int(bytes_arrived(c.peer, queued), <, queued); /* undelivered, so unacknowledged, as close() is called */
 	check_call(setsockopt(c.local, SOL_SOCKET, SO_LINGER, (const void *)&two_seconds, sizeof two_seconds));
-	pattern_fill(buf, sizeof buf, 0);
-	check_int(send(c.local, buf, sizeof buf, 0), ==, sizeof buf);
+	check_call(set_nonblocking(c.local, 0)); /* a blocking close() */
 
-	started = now_ms();
-	check_int(close(c.local), ==, 0);
-	close_ms = (long long)(now_ms() - started);
-	note("close_ms", "%lld", close_ms);
-	check_int((close_ms + 500) / 1000, ==, 0); /* delivery, not the 2 s timeout, ended the wait */
-
-	check_int(recv_pattern_until_eof(c.peer, &received), ==, PAYLOAD); /* fails on ECONNRESET */
+	closing = start_timed_close(c.local, c.peer); /* returns once close() is asleep, waiting */
+	check_int(recv_pattern_until_eof(c.peer, &received), ==, queued); /* fails on ECONNRESET */
+	closed = timed_close_result(closing);
+	check_int(closed.ret, ==, 0);
+	check_int(closed.seconds, ==, 0); /* delivery, not the 2 s timeout, ended the wait */
+	check_state_seen(closed.peer_state, SC_TCP_CLOSE_WAIT); /* delivered when close() returned */
 }
 
 SOCKCONF_CASE(
 	.id = "linger.timeout_completes",
-	.claim = "With SO_LINGER {1, 2}, close() returns 0 as soon as the queued data is delivered, well before 2 s; the peer receives all of it, then 0.",
+	.claim = "With SO_LINGER {1, 2} and queued data the peer has not yet received, close() blocks until the data is delivered and then returns 0, well before 2 s; the peer receives all of it, then 0.",
 	.families = SC_TCP,
 	.unix_note = "SO_LINGER governs untransmitted data at close(); an AF_UNIX send() puts data straight into the peer's receive queue, so there is never any to linger on",
 	.cites = {

@@ -2,11 +2,16 @@
 """Every case against the real stack and against each mutant (mutants.c).
 
 A case is killed by a mutant when any of its verdicts (the case's, or one
-family's) differs from the real stack's.  Prints the mutant x case table;
-exits 1 when a case survives every mutant, when a mutant kills no case, or
-when the real stack itself does not pass.
+family's) differs from the real stack's.  kills.txt says which cases each
+mutant must kill: those whose claim is about the behaviour it breaks.
+Prints the mutant x case table (X an intended kill, x an extra one, ! an
+intended kill missed, - one that cannot be tried here because the case
+skips); exits 1 when an intended kill is missed, when kills.txt names an
+unknown mutant or case or leaves a mutant out, when a case survives every
+mutant, when a mutant kills no case, or when the real stack itself does
+not pass.  Extra kills are fine: they are listed, not failed.
 
-usage: table.py RUNNER CASES_DIR MUTANTS_SO
+usage: table.py RUNNER CASES_DIR MUTANTS_SO [KILLS_TXT]
 """
 import concurrent.futures
 import os
@@ -16,9 +21,12 @@ import sys
 
 POINT = re.compile(r"^(\s*)(not ok|ok) \d+ - (\S+)(?: # (TODO|SKIP)(?: (.*))?)?")
 WAIT_MS = "1000"  # every wait's bound: loopback needs microseconds, a broken stack waits it out
+KILLS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "kills.txt")
 
 
 def run(runner, cases, lib, mutant):
+    """Returns the runner's exit status, {point: verdict}, {case: skip reasons}
+    and {point: the point's line as printed, less its number}."""
     env = dict(os.environ, SOCKCONF_WAIT_MS=WAIT_MS)
     env.pop("SOCKCONF_MUTANT", None)
     if mutant:
@@ -27,7 +35,7 @@ def run(runner, cases, lib, mutant):
         [runner, "run", "--no-out", "-j", "2", "--timeout", "8", "--cases", cases,
          "--divergences", "cases/divergences"],
         env=env, capture_output=True, text=True, timeout=600)
-    verdicts, reasons, case = {}, {}, None
+    verdicts, reasons, shown, case = {}, {}, {}, None
     for line in proc.stdout.splitlines():
         if line.startswith("# Subtest: "):
             case = line.split()[2]
@@ -38,27 +46,57 @@ def run(runner, cases, lib, mutant):
         indent, status, name, directive, reason = m.groups()
         key = f"{case}/{name}" if indent else name
         verdicts[key] = status + (" " + directive if directive else "")
+        shown[key] = f"{name} {status}" + (f" # {directive} {reason or ''}".rstrip() if directive else "")
         if indent and directive == "SKIP":
             reasons.setdefault(case, set()).add(reason or "(no reason given)")
-    return proc.returncode, verdicts, reasons
+    return proc.returncode, verdicts, reasons, shown
+
+
+def read_kills(path, mutant_names, case_ids):
+    """kills.txt as {mutant: {case, ...}}, and the errors in it, one line each."""
+    intended, errors, listed = {}, [], set()
+    with open(path, encoding="utf-8") as f:
+        for number, line in enumerate(f, 1):
+            fields = line.split("#", 1)[0].split()
+            if not fields:
+                continue
+            where = f"{os.path.basename(path)}:{number}"
+            mutant, wanted = fields[0], fields[1:]
+            if mutant not in mutant_names:
+                errors.append(f"{where}: no mutant named {mutant} in mutants.c")
+                continue
+            listed.add(mutant)
+            if not wanted:
+                errors.append(f"{where}: {mutant} names no case it must kill")
+            for case in wanted:
+                if case not in case_ids:
+                    errors.append(f"{where}: {mutant}: no case named {case} (cases/{case}.c)")
+                else:
+                    intended.setdefault(mutant, set()).add(case)
+    for name in mutant_names:
+        if name not in listed:
+            errors.append(f"{os.path.basename(path)}: {name} has no line: name the cases it must kill")
+    return intended, errors
 
 
 def main():
     runner, cases, lib = sys.argv[1:4]
+    kills_path = sys.argv[4] if len(sys.argv) > 4 else KILLS
     listing = subprocess.run(["/bin/true"], env=dict(os.environ, LD_PRELOAD=lib, SOCKCONF_MUTANT="list"),
                              capture_output=True, text=True, check=True).stdout
     mutants = [line.split("\t") for line in listing.splitlines()]
-    status, real, skip_reasons = run(runner, cases, lib, None)
+    names = [name for name, _ in mutants]
+    status, real, skip_reasons, _ = run(runner, cases, lib, None)
     if status != 0:
         print(f"mutants: the real stack does not pass (sockconf exit {status})")
         return 1
     ids = sorted(k for k in real if "/" not in k)
+    intended, kill_errors = read_kills(kills_path, names, set(ids))
     with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:
-        results = dict(zip((m[0] for m in mutants),
-                           pool.map(lambda m: run(runner, cases, lib, m[0])[1], mutants)))
+        results = dict(zip(names, pool.map(lambda name: run(runner, cases, lib, name), names)))
 
-    killed = {name: set() for name, _ in mutants}
-    for name, verdicts in results.items():
+    killed = {name: set() for name in names}
+    for name, (_, verdicts, _, _) in results.items():
         for key, verdict in real.items():
             if verdicts.get(key) != verdict:
                 killed[name].add(key.split("/")[0])
@@ -67,31 +105,60 @@ def main():
     print("mutants (columns):")
     for n, (name, breaks) in enumerate(mutants, 1):
         print(f"  {n:2d} {name:24s} {breaks}")
-    print(f"\n{'case':{width}s}  " + " ".join(f"{n:2d}" for n in range(1, len(mutants) + 1)) + "  killers")
-    survivors, skipped, unproven = [], [], []
+    print(f"\n{'case':{width}s}  " + " ".join(f"{n:2d}" for n in range(1, len(names) + 1))
+          + "  killers   (X intended kill, x extra kill, ! intended kill missed, - case skips here)")
+    survivors, skipped, unproven, missed = [], [], [], []
     for case in ids:
-        row = [" X" if case in killed[name] else " ." for name, _ in mutants]
-        count = sum(cell == " X" for cell in row)
-        if real[case] == "ok SKIP":  # e.g. no packet capture here: nothing to kill
+        case_skips = real[case] == "ok SKIP"  # e.g. no packet capture here: nothing to kill
+        row = []
+        for name in names:
+            wanted, hit = case in intended.get(name, ()), case in killed[name]
+            if wanted and case_skips:
+                row.append(" -")
+            elif wanted:
+                row.append(" X" if hit else " !")
+                if not hit:
+                    missed.append((name, case))
+            else:
+                row.append(" x" if hit else " .")
+        count = sum(case in killed[name] for name in names)
+        if case_skips:
             skipped.append(case)
         elif count == 0:
             survivors.append(case)
         print(f"{case:{width}s}  " + " ".join(row) + f"  {count}")
-    idle = [name for name, _ in mutants if not killed[name]]
+
+    idle = [name for name in names if not killed[name]]
     total = sum(len(k) for k in killed.values())
-    print(f"\n{len(ids)} cases x {len(mutants)} mutants: {total} kills; "
+    wanted_total = sum(len(c) for c in intended.values())
+    wanted_made = sum(len(c & killed[name]) for name, c in intended.items())
+    print(f"\n{len(ids)} cases x {len(names)} mutants: {total} kills, of which "
+          f"{wanted_made} intended and {total - wanted_made} extra; "
+          f"{wanted_made} of {wanted_total} intended kills made; "
           f"{len(ids) - len(survivors)} of {len(ids)} cases killed; "
-          f"{len(mutants) - len(idle)} of {len(mutants)} mutants caught")
+          f"{len(names) - len(idle)} of {len(names)} mutants caught")
+    for name in names:
+        extra = sorted(killed[name] - intended.get(name, set()))
+        if extra:
+            print(f"  extra kills of {name} (fine): {' '.join(extra)}")
+
     for case in skipped:  # a part of make check that did not run (tests/part-skipped.sh)
         why = "; ".join(sorted(skip_reasons.get(case, ["(no reason given)"])))
         if subprocess.run(["sh", "tests/part-skipped.sh", f"mutants {case}",
                            f"skips here, so no mutant can kill it: {why}"]).returncode:
             unproven.append(case)
+    for error in kill_errors:
+        print(f"mutants: {error}")
+    for name, case in missed:
+        shown = results[name][3]
+        points = [shown[k] for k in sorted(shown) if k == case or k.startswith(case + "/")]
+        print(f"mutants: {name} must kill {case}, but under it {case} reported what it reports "
+              f"on the real stack: {'; '.join(points) or '(nothing)'}")
     for case in survivors:
         print(f"mutants: no mutant kills {case}: the case cannot be shown to fail")
     for name in idle:
         print(f"mutants: {name} kills no case: no case notices that behaviour broken")
-    return 1 if survivors or idle or unproven else 0
+    return 1 if survivors or idle or unproven or missed or kill_errors else 0
 
 
 if __name__ == "__main__":
