@@ -10,7 +10,10 @@
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -50,6 +53,14 @@ static const struct mutant mutants[] = {
 	{"poll_no_hup", "poll() and epoll never report a hangup, an error or RDHUP"},
 	{"rst_flushes_data", "after an RST, data received before it is discarded"},
 	{"death_resets", "a process's death resets its connections (linger 0 before every fork)"},
+	{"death_graceful", "a process's death never resets: what it would leave unread is read away before every fork"},
+	{"reset_send_enotconn", "a TCP send() after the peer's reset fails with ENOTCONN, neither EPIPE nor ECONNRESET"},
+	{"close_synsent_rst", "close() of a socket in SYN_SENT sends an RST (made with a raw socket)"},
+	{"close_synsent_continues", "close() of a socket in SYN_SENT leaves the attempt alive: a late SYN-ACK completes it"},
+	{"listen_close_graceful", "close() of a listener ends its queued connections with a FIN, not an RST"},
+	{"shutrdwr_unread_resets", "shutdown(SHUT_RDWR) with unread data resets the connection (as Winsock documents)"},
+	{"sigpipe_on_econnreset", "a send() or write() that fails with ECONNRESET raises SIGPIPE too"},
+	{"exit_lingers", "_exit() closes each socket with SO_LINGER {1,N} as close() does, waiting out the linger"},
 };
 
 static const char *active;
@@ -127,15 +138,15 @@ int shutdown(int fd, int how)
 {
 	int ret;
 
+	if (is("shutdown_errors_hidden")) { /* any descriptor's: EBADF and ENOTSOCK too */
+		get_shutdown()(fd, how);
+		return 0;
+	}
 	if (!is_socket(fd)) {
 		ret = get_shutdown()(fd, how);
 		if (ret == -1 && errno == ENOTSOCK && is("enotsock_as_ebadf"))
 			errno = EBADF;
 		return ret;
-	}
-	if (is("shutdown_errors_hidden")) {
-		get_shutdown()(fd, how);
-		return 0;
 	}
 	if (is("shutwr_twice_fails") && how == SHUT_WR && fd < MAX_FD && shut_wr[fd]) {
 		errno = ENOTCONN;
@@ -145,12 +156,20 @@ int shutdown(int fd, int how)
 		shut_wr[fd] = 1;
 	if (fd < MAX_FD && (how == SHUT_RD || how == SHUT_RDWR))
 		shut_rd[fd] = 1;
-	if (is("shutwr_no_fin") && how != SHUT_RD)
+	/* the next two leave an invalid `how` to the real call: its EINVAL is not theirs to hide */
+	if (is("shutwr_no_fin") && (how == SHUT_WR || how == SHUT_RDWR))
 		return how == SHUT_RDWR ? get_shutdown()(fd, SHUT_RD) : 0;
 	if (is("shutwr_is_rdwr") && how == SHUT_WR)
 		how = SHUT_RDWR;
-	if (is("shutrd_noop") && how != SHUT_WR)
+	if (is("shutrd_noop") && (how == SHUT_RD || how == SHUT_RDWR))
 		return how == SHUT_RDWR ? get_shutdown()(fd, SHUT_WR) : 0;
+	if (is("shutrdwr_unread_resets") && how == SHUT_RDWR && is_tcp(fd)) {
+		char byte;
+		if (get_recv()(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 1) {
+			struct sockaddr unspec = {.sa_family = AF_UNSPEC};
+			return get_connect()(fd, &unspec, sizeof unspec); /* tcp_disconnect(): an RST */
+		}
+	}
 	ret = get_shutdown()(fd, how);
 	if (ret == 0 && is("shutrd_drops") && how != SHUT_WR)
 		drain(fd);
@@ -161,11 +180,109 @@ int shutdown(int fd, int how)
 	return ret;
 }
 
+/*
+ * For the handshake mutants: where each socket connect()ed to (getpeername
+ * fails in SYN_SENT), its TCP state, and an RST of our own making.
+ */
+static struct sockaddr_storage connected_to[MAX_FD];
+
+int connect(int fd, const struct sockaddr *addr, socklen_t len)
+{
+	if (fd >= 0 && fd < MAX_FD && addr && len <= sizeof connected_to[0])
+		memcpy(&connected_to[fd], addr, len);
+	return get_connect()(fd, addr, len);
+}
+
+static int in_syn_sent(int fd)
+{
+	struct tcp_info info;
+	socklen_t len = sizeof info;
+
+	return is_tcp(fd) && get_getsockopt()(fd, IPPROTO_TCP, TCP_INFO, &info, &len) == 0 &&
+	       info.tcpi_state == TCP_SYN_SENT;
+}
+
+static int is_listening(int fd)
+{
+	int on = 0;
+	socklen_t len = sizeof on;
+
+	return get_getsockopt()(fd, SOL_SOCKET, SO_ACCEPTCONN, &on, &len) == 0 && on;
+}
+
+static uint32_t sum16(uint32_t sum, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)p[i] << 8 | p[i + 1];
+	return sum;
+}
+
+/* An RST from fd's address and port to where it was connecting. */
+static void send_rst(int fd)
+{
+	struct sockaddr_storage self, to;
+	socklen_t len = sizeof self;
+	unsigned char tcp[20] = {0}, pseudo[8] = {0};
+	const void *src, *dst;
+	size_t alen;
+	uint32_t sum;
+	int raw;
+
+	if (fd >= MAX_FD || getsockname(fd, (struct sockaddr *)&self, &len) == -1)
+		return;
+	to = connected_to[fd];
+	if (self.ss_family == AF_INET6) {
+		src = &((struct sockaddr_in6 *)&self)->sin6_addr, dst = &((struct sockaddr_in6 *)&to)->sin6_addr;
+		memcpy(tcp, &((struct sockaddr_in6 *)&self)->sin6_port, 2);
+		memcpy(tcp + 2, &((struct sockaddr_in6 *)&to)->sin6_port, 2);
+		((struct sockaddr_in6 *)&to)->sin6_port = 0;
+		alen = 16, len = sizeof(struct sockaddr_in6);
+	} else {
+		src = &((struct sockaddr_in *)&self)->sin_addr, dst = &((struct sockaddr_in *)&to)->sin_addr;
+		memcpy(tcp, &((struct sockaddr_in *)&self)->sin_port, 2);
+		memcpy(tcp + 2, &((struct sockaddr_in *)&to)->sin_port, 2);
+		((struct sockaddr_in *)&to)->sin_port = 0;
+		alen = 4, len = sizeof(struct sockaddr_in);
+	}
+	tcp[12] = 5 << 4;
+	tcp[13] = 0x04; /* RST */
+	pseudo[alen == 16 ? 7 : 1] = IPPROTO_TCP; /* the pseudo-header: RFC 9293 §3.1, RFC 8200 §8.1 */
+	pseudo[3] = sizeof tcp;                    /* the TCP length's low byte, in both layouts */
+	sum = sum16(sum16(sum16(sum16(0, src, alen), dst, alen), pseudo, alen == 16 ? 8 : 4), tcp, sizeof tcp);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	sum = ~sum & 0xffff;
+	tcp[16] = (unsigned char)(sum >> 8), tcp[17] = (unsigned char)sum;
+	raw = socket(self.ss_family, SOCK_RAW, IPPROTO_TCP);
+	if (raw == -1)
+		return;
+	sendto(raw, tcp, sizeof tcp, 0, (struct sockaddr *)&to, len);
+	get_close()(raw);
+}
+
+/* Accept each connection still queued on the listener, and close it gracefully. */
+static void close_queued_gracefully(int fd)
+{
+	struct pollfd p = {.fd = fd, .events = POLLIN, .revents = 0};
+	int child;
+
+	while (get_poll()(&p, 1, 0) == 1 && (child = accept(fd, NULL, NULL)) != -1)
+		get_close()(child);
+}
+
 int close(int fd)
 {
 	if (!is_socket(fd))
 		return get_close()(fd);
 	forget(fd);
+	if (is("close_synsent_rst") && in_syn_sent(fd))
+		send_rst(fd);
+	if (is("close_synsent_continues") && in_syn_sent(fd))
+		dup(fd); /* a descriptor nobody closes keeps the connection attempt going */
+	if (is("listen_close_graceful") && is_listening(fd))
+		close_queued_gracefully(fd);
 	if (is("close_unread_fin"))
 		drain(fd);
 	if (is("close_always_rst") && is_tcp(fd))
@@ -216,8 +333,16 @@ static ssize_t mutated_send(int fd, const void *buf, size_t len, int flags, int 
 	if (is("sigpipe_always"))
 		flags &= ~MSG_NOSIGNAL;
 	n = is_write ? get_write()(fd, buf, len) : get_send()(fd, buf, len, flags);
+	if (n == -1 && (errno == EPIPE || errno == ECONNRESET) && is("reset_send_enotconn") &&
+	    is_tcp(fd) && !(fd < MAX_FD && shut_wr[fd])) /* not our own SHUT_WR's EPIPE */
+		errno = ENOTCONN;
 	if (n == -1 && errno == EPIPE && is("epipe_as_econnreset"))
 		errno = ECONNRESET;
+	if (n == -1 && errno == ECONNRESET && !(flags & MSG_NOSIGNAL) && is("sigpipe_on_econnreset")) {
+		int err = errno;
+		raise(SIGPIPE);
+		errno = err;
+	}
 	return n;
 }
 
@@ -289,7 +414,32 @@ pid_t fork(void)
 		for (int fd = 0; fd < 1024; fd++)
 			if (is_tcp(fd))
 				set_linger0(fd);
+	if (is("death_graceful")) /* the child then dies with nothing unread: a FIN, never an RST */
+		for (int fd = 0; fd < 1024; fd++)
+			if (is_socket(fd))
+				drain(fd);
 	return get_fork()();
+}
+
+/*
+ * exit_lingers: a stack whose exit waits for SO_LINGER as a close() call
+ * does.  Each TCP socket with a non-zero linger time is closed, blocking,
+ * before the process goes (Linux's close() lingers; its exit never does).
+ */
+REAL(_exit, void, int)
+
+void _exit(int status)
+{
+	for (int fd = 0; fd < 1024 && is("exit_lingers"); fd++) {
+		struct linger l;
+		socklen_t len = sizeof l;
+
+		if (is_tcp(fd) && get_getsockopt()(fd, SOL_SOCKET, SO_LINGER, &l, &len) == 0 &&
+		    l.l_onoff && l.l_linger > 0)
+			get_close()(fd);
+	}
+	get__exit()(status);
+	__builtin_unreachable();
 }
 
 /*

@@ -1,0 +1,115 @@
+/*
+ * listener.c: TCP listeners and clients for behaviours of the handshake and
+ * of the accept queue, which open_connection() hides (it accepts at once
+ * and closes its listener).  Everything is on the family's loopback address.
+ */
+#define SC_LIB_INTERNAL
+#include "sockconf.h"
+#include "outcome.h"
+
+#include <string.h>
+
+static SC_NORETURN void call_failed(const char *what)
+{
+	char err[64];
+
+	sc_format_errno(err, sizeof err, sc_plat_socket_errno());
+	sc_fail(NULL, "%s failed: %s", what, err);
+}
+
+static void loopback_of(enum sc_family family, struct sockaddr_storage *ss, socklen_t *len)
+{
+	memset(ss, 0, sizeof *ss);
+	if (family == SC_INET6) {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_addr = in6addr_loopback;
+		*len = sizeof *sin6;
+	} else {
+		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+		sin->sin_family = AF_INET;
+		sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		*len = sizeof *sin;
+	}
+}
+
+/* A TCP socket of the family bound to its loopback address, port chosen by the stack. */
+static int open_bound(enum sc_family family)
+{
+	struct sockaddr_storage addr;
+	socklen_t len;
+	int s;
+
+	if (family == SC_UNIX)
+		sc_fail(NULL, "listener.c makes TCP listeners only: the case runs it over unix");
+	s = open_unconnected(family);
+	loopback_of(family, &addr, &len);
+	if (sc_bind(s, (struct sockaddr *)&addr, len) == -1) {
+		if (family == SC_INET6 && errno == EADDRNOTAVAIL)
+			skip("::1 is not configured on this machine's loopback");
+		call_failed("bind() to the loopback address");
+	}
+	return s;
+}
+
+int open_listener(enum sc_family family, int backlog)
+{
+	int s = open_bound(family);
+
+	if (sc_listen(s, backlog) == -1)
+		call_failed("listen()");
+	return s;
+}
+
+int open_client(int listener)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+
+	if (sc_getsockname(listener, (struct sockaddr *)&ss, &len) == -1)
+		call_failed("getsockname() on the listener");
+	return open_bound(ss.ss_family == AF_INET6 ? SC_INET6 : SC_INET);
+}
+
+static void start_connect(int client, int listener, int blocking)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+
+	if (sc_getsockname(listener, (struct sockaddr *)&ss, &len) == -1)
+		call_failed("getsockname() on the listener");
+	if (!blocking && set_nonblocking(client, 1) == -1)
+		call_failed("making the client non-blocking");
+	if (sc_connect(client, (struct sockaddr *)&ss, len) == 0)
+		return;
+	if (!blocking && (errno == EINPROGRESS || errno == EWOULDBLOCK))
+		return;
+	call_failed("connect() to the listener");
+}
+
+void connect_blocking(int client, int listener)
+{
+	start_connect(client, listener, 1);
+}
+
+void connect_nonblocking(int client, int listener)
+{
+	start_connect(client, listener, 0);
+}
+
+/*
+ * backlog 0 leaves room for one connection (Linux: the queue is full when
+ * it holds more than the backlog, sk_acceptq_is_full()); one client that
+ * has connected and sits unaccepted fills it.  A SYN to a full queue is
+ * dropped, unanswered (tcp_conn_request(): "goto drop").
+ */
+int open_full_listener(enum sc_family family)
+{
+	int listener = open_listener(family, 0);
+	int queued = open_client(listener);
+
+	connect_blocking(queued, listener);
+	sc_current_step = "the first connection to reach the accept queue";
+	wait_readable(listener); /* accept() would now return it */
+	return listener;
+}

@@ -1,0 +1,240 @@
+/*
+ * raw_peer.c: a TCP peer played with a raw IP socket, for what no socket
+ * API makes a real peer do on cue (a SYN-ACK that comes late).  It reads
+ * the segments the client sends to the listener's port, and sends segments
+ * of its own from that port.
+ *
+ * A raw IPPROTO_TCP socket gets a copy of every TCP segment the host takes
+ * in (IPv4: with the IP header, IPv6: without), whatever the kernel's TCP
+ * does with it; the client's are picked out by their ports.  What it
+ * sends, the kernel wraps in an IP header; the TCP checksum is ours.
+ */
+#define SC_LIB_INTERNAL
+#include "sockconf.h"
+#include "outcome.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct sc_raw_peer {
+	int fd;
+	int ipv6;
+	struct sockaddr_storage client, server; /* addresses and ports, network order */
+	unsigned ignored;                        /* client segments read and passed over */
+};
+
+static SC_NORETURN void call_failed(const char *what)
+{
+	char err[64];
+
+	sc_format_errno(err, sizeof err, sc_plat_socket_errno());
+	sc_fail(NULL, "raw peer: %s failed: %s", what, err);
+}
+
+static uint16_t port_of(const struct sockaddr_storage *ss)
+{
+	return ss->ss_family == AF_INET6 ? ((const struct sockaddr_in6 *)ss)->sin6_port
+					 : ((const struct sockaddr_in *)ss)->sin_port;
+}
+
+static const unsigned char *address_of(const struct sockaddr_storage *ss, size_t *len)
+{
+	if (ss->ss_family == AF_INET6) {
+		*len = 16;
+		return (const unsigned char *)&((const struct sockaddr_in6 *)ss)->sin6_addr;
+	}
+	*len = 4;
+	return (const unsigned char *)&((const struct sockaddr_in *)ss)->sin_addr;
+}
+
+static uint32_t get32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void put32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)(v >> 24), p[1] = (unsigned char)(v >> 16);
+	p[2] = (unsigned char)(v >> 8), p[3] = (unsigned char)v;
+}
+
+static uint32_t sum16(uint32_t sum, const unsigned char *p, size_t len)
+{
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)p[i] << 8 | p[i + 1];
+	if (len & 1)
+		sum += (uint32_t)p[len - 1] << 8;
+	return sum;
+}
+
+/* The TCP checksum over the pseudo-header (RFC 9293 §3.1; RFC 8200 §8.1 for IPv6). */
+static uint16_t tcp_checksum(const struct sc_raw_peer *p, const unsigned char *tcp, size_t len)
+{
+	unsigned char proto_len[8] = {0};
+	size_t alen;
+	const unsigned char *from = address_of(&p->server, &alen), *to = address_of(&p->client, &alen);
+	uint32_t sum = 0;
+
+	sum = sum16(sum, from, alen);
+	sum = sum16(sum, to, alen);
+	if (p->ipv6) {
+		put32(proto_len, (uint32_t)len);
+		proto_len[7] = IPPROTO_TCP;
+	} else {
+		proto_len[1] = IPPROTO_TCP;
+		proto_len[2] = (unsigned char)(len >> 8), proto_len[3] = (unsigned char)len;
+	}
+	sum = sum16(sum, proto_len, p->ipv6 ? 8 : 4);
+	sum = sum16(sum, tcp, len);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+static void close_raw_peer(void *arg)
+{
+	struct sc_raw_peer *p = arg;
+
+	if (p->fd != -1)
+		sc_close(p->fd);
+	free(p);
+}
+
+struct sc_raw_peer *raw_peer_open(int client, int listener)
+{
+	struct sc_raw_peer *p = calloc(1, sizeof *p);
+	socklen_t len = sizeof p->client;
+	struct sockaddr_storage to;
+
+	if (!p)
+		sc_fail(NULL, "out of memory");
+	p->fd = -1;
+	sc_at_family_end(close_raw_peer, p);
+	if (sc_getsockname(client, (struct sockaddr *)&p->client, &len) == -1)
+		call_failed("getsockname() on the client");
+	len = sizeof p->server;
+	if (sc_getsockname(listener, (struct sockaddr *)&p->server, &len) == -1)
+		call_failed("getsockname() on the listener");
+	if (p->client.ss_family == AF_UNIX)
+		skip("AF_UNIX sockets put nothing on a wire");
+	p->ipv6 = p->client.ss_family == AF_INET6;
+	p->fd = sc_socket(p->client.ss_family, SOCK_RAW, IPPROTO_TCP);
+	if (p->fd == -1 && (errno == EPERM || errno == EACCES))
+		skip("a raw IP socket is not permitted here (needs CAP_NET_RAW)");
+	if (p->fd == -1 && (errno == EPROTONOSUPPORT || errno == EAFNOSUPPORT || errno == EINVAL))
+		skip("this stack has no raw IP sockets for TCP");
+	if (p->fd == -1)
+		call_failed("socket(SOCK_RAW, IPPROTO_TCP)");
+	/* A raw socket's "port" is its protocol: the ports live in our TCP header. */
+	memcpy(&to, &p->client, sizeof to);
+	if (p->ipv6)
+		((struct sockaddr_in6 *)&to)->sin6_port = 0;
+	else
+		((struct sockaddr_in *)&to)->sin_port = 0;
+	if (sc_connect(p->fd, (struct sockaddr *)&to, len) == -1)
+		call_failed("connect() of the raw socket to the client's address");
+	if (set_nonblocking(p->fd, 1) == -1)
+		call_failed("making the raw socket non-blocking");
+	return p;
+}
+
+/* One segment read from the raw socket, if it is the client's to the listener's port: 1. */
+static int read_client_segment(struct sc_raw_peer *p, struct sc_raw_segment *seg)
+{
+	unsigned char pkt[2048];
+	const unsigned char *tcp = pkt;
+	ssize_t n = sc_recv(p->fd, pkt, sizeof pkt, 0);
+	size_t hl = 0;
+	uint16_t sport, dport;
+
+	if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+		return -1;
+	if (n == -1)
+		call_failed("recv() on the raw socket");
+	if (!p->ipv6) { /* IPv4 raw sockets deliver the IP header too */
+		if (n < 20 || pkt[0] >> 4 != 4)
+			return 0;
+		hl = (pkt[0] & 15u) * 4u;
+		tcp = pkt + hl;
+	}
+	if ((size_t)n < hl + 20)
+		return 0;
+	memcpy(&sport, tcp, 2);
+	memcpy(&dport, tcp + 2, 2);
+	if (sport != port_of(&p->client) || dport != port_of(&p->server))
+		return 0; /* another connection's, or our own segment coming back */
+	seg->flags = tcp[13] & 0x1f;
+	seg->seq = get32(tcp + 4);
+	seg->ack = get32(tcp + 8);
+	return 1;
+}
+
+/*
+ * Everything the raw socket holds now is passed over: it came before.  The
+ * socket sees every connection's segments, so under load the reading stops
+ * at a bound rather than at an empty queue that may never come.
+ */
+static void pass_over_queued(struct sc_raw_peer *p)
+{
+	struct sc_raw_segment seg;
+	int r, n = 0;
+
+	while (n++ < 4096 && (r = read_client_segment(p, &seg)) != -1)
+		p->ignored += (unsigned)r;
+}
+
+static struct sc_raw_segment wait_client_segment(struct sc_raw_peer *p, unsigned flags,
+						  const char *awaited)
+{
+	double deadline = now_ms() + sc_wait_bound_ms();
+	struct sc_raw_segment seg;
+
+	sc_current_step = awaited;
+	for (;;) {
+		struct pollfd pfd = {.fd = p->fd, .events = POLLIN, .revents = 0};
+		double left = deadline - now_ms();
+		int r;
+
+		while ((r = read_client_segment(p, &seg)) != -1)
+			if (r == 1 && (seg.flags & flags) == flags)
+				return seg;
+		if (left <= 0)
+			sc_fail(NULL, "timed out after %d ms waiting for %s", sc_wait_bound_ms(), awaited);
+		sc_poll(&pfd, 1, (int)left + 1);
+	}
+}
+
+struct sc_raw_segment raw_peer_wait(struct sc_raw_peer *p, unsigned flags)
+{
+	/* A stack that hands raw sockets no TCP segments (the BSDs, Windows) never shows one. */
+	return wait_client_segment(p, flags, "the client's segment to reach the raw socket");
+}
+
+void raw_peer_send(struct sc_raw_peer *p, unsigned flags, uint32_t seq, uint32_t ack)
+{
+	unsigned char tcp[20] = {0};
+	uint16_t sport = port_of(&p->server), dport = port_of(&p->client), sum;
+
+	pass_over_queued(p); /* so that raw_peer_reply() sees only what answers this */
+	memcpy(tcp, &sport, 2);
+	memcpy(tcp + 2, &dport, 2);
+	put32(tcp + 4, seq);
+	put32(tcp + 8, ack);
+	tcp[12] = 5 << 4; /* 20 bytes, no options */
+	tcp[13] = (unsigned char)flags;
+	tcp[14] = 0xff, tcp[15] = 0xff; /* window 65535 */
+	sum = tcp_checksum(p, tcp, sizeof tcp);
+	tcp[16] = (unsigned char)(sum >> 8), tcp[17] = (unsigned char)sum;
+	if (sc_send(p->fd, tcp, sizeof tcp, 0) != (ssize_t)sizeof tcp)
+		call_failed("send() on the raw socket");
+}
+
+struct sc_raw_segment raw_peer_reply(struct sc_raw_peer *p)
+{
+	struct sc_raw_segment seg = wait_client_segment(p, 0, "the client's answer to our segment");
+
+	note("raw_peer_reply", "flags 0x%02x seq %u ack %u (%u earlier client segments passed over)",
+	     seg.flags, (unsigned)seg.seq, (unsigned)seg.ack, p->ignored);
+	return seg;
+}
