@@ -57,9 +57,10 @@ else
   CASE_LIBS := $(if $(filter posix,$(PLATFORM)),-lpthread)
 endif
 
-# lib/*.c, less the halves for other platforms and builds
-LIB_SRC    := $(filter-out lib/platform_% lib/stack_% lib/wire_%,$(wildcard lib/*.c)) \
-              $(WIRE_SRC) lib/platform_$(PLATFORM).c lib/stack_$(PLATFORM).c
+# lib/*.c, less the halves for other platforms and builds: the portable
+# files, this platform's *_posix.c or *_win.c, and one wire_*.c
+LIB_SRC    := $(filter-out lib/%_posix.c lib/%_win.c lib/wire_%,$(wildcard lib/*.c)) \
+              $(WIRE_SRC) $(wildcard lib/*_$(PLATFORM).c)
 # runner/*.c: the portable ones (main.c aside) and this platform's (*_posix.c or *_win.c)
 RUNNER_SRC := $(filter-out runner/main.c runner/%_posix.c runner/%_win.c,$(wildcard runner/*.c)) \
               $(wildcard runner/*_$(PLATFORM).c)
@@ -256,6 +257,14 @@ load: all
 
 bench: all
 	sh tests/bench.sh $(SOCKCONF) $(BUILD)/cases
+
+# ---- claims-check: no two cases accept different outcomes of one state ------
+# Each case names the shared states it asserts (.asserts, lib/shared_states.h);
+# tests/e2e/test_claims.py shows the check failing on a contradictory pair.
+CHECK_PARTS += claims-check
+.PHONY: claims-check
+claims-check: all
+	@sh tests/claims-check.sh $(BUILD)/cases lib/shared_states.h
 
 clean:
 	rm -rf build

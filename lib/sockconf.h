@@ -15,6 +15,8 @@
 
 #include "platform.h" /* system socket headers, ssize_t, SHUT_*, MSG_NOSIGNAL */
 
+#include "shared_states.h" /* the names of states several cases assert (.asserts) */
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,12 +36,20 @@ struct sc_cite {
 	const char *url;  /* the public original */
 };
 
+/* An outcome the case asserts of a state other cases assert too (shared_states.h). */
+#define SC_MAX_ASSERTS 6
+struct sc_assert {
+	const char *state;    /* SC_STATE_...: the state's one name */
+	const char *outcomes; /* every outcome the case accepts there: "EPIPE|ECONNRESET" */
+};
+
 struct sc_case {
 	const char *id;    /* "rst.close_with_unread_data" */
 	const char *claim; /* one sentence: what the documents say happens */
 	unsigned families; /* SC_INET | ... : where the claim applies */
 	const char *unix_note; /* why AF_UNIX is left out, when it is */
 	struct sc_cite cites[SC_MAX_CITES];
+	struct sc_assert asserts[SC_MAX_ASSERTS]; /* --describe: "# asserts: STATE = OUTCOMES" */
 	void (*run)(enum sc_family family);
 };
 
@@ -80,10 +90,21 @@ int sc_wait_bound_ms(void);
  * A failed check prints what it saw (expression, expected, got, errno name
  * and number, syscall) and ends the current family; the case goes on with
  * the next family.  Values are compared as long long.
+ *
+ * A family must make a check: one whose body returns having made none fails
+ * with "no checks made" (a family that asserts nothing would pass on any
+ * stack).  A check is an assertion about the stack whose failure fails the
+ * family, counted when made, passed or not: every check* below,
+ * check_tcp_state, check_listed_tcp_state, check_stays_unreadable and
+ * wire_check_quiet.  Waits (wait_*, wire_wait, blocked_call_result,
+ * kill_holder), note() and setup are no checks: they fail the family when
+ * their bound passes, but they only bring the case to the state whose
+ * behaviour it then checks.  A family that calls skip() is a skip.
  */
 #define check(expr) sc_check_true_(__FILE__, __LINE__, #expr, (expr) ? 1 : 0)
+/* b written as an errno name (check_int(err, ==, ECONNRESET)) shows both sides by name. */
 #define check_int(a, op, b) \
-	sc_check_int_(__FILE__, __LINE__, #a " " #op " " #b, (long long)(a), #op, (long long)(b))
+	sc_check_int_(__FILE__, __LINE__, #a " " #op " " #b, (long long)(a), #op, (long long)(b), #b)
 /* The call succeeds (does not return -1); yields its result. */
 #define check_call(expr) sc_check_call_(__FILE__, __LINE__, #expr, (long long)(expr))
 /* The call fails with -1 and this errno. */
@@ -91,11 +112,11 @@ int sc_wait_bound_ms(void);
 /* The signal has been caught this many times since the case began. */
 #define check_signals(signo, op, n) \
 	sc_check_int_(__FILE__, __LINE__, "signals caught: " #signo " " #op " " #n, \
-		      (long long)sc_signal_count(signo), #op, (long long)(n))
+		      (long long)sc_signal_count(signo), #op, (long long)(n), NULL)
 
 void sc_check_true_(const char *file, int line, const char *expr, int ok);
 long long sc_check_int_(const char *file, int line, const char *expr, long long a,
-			const char *op, long long b);
+			const char *op, long long b, const char *b_text);
 long long sc_check_call_(const char *file, int line, const char *expr, long long ret);
 void sc_check_fails_(const char *file, int line, const char *expr, long long ret, int err,
 		     const char *errname);
@@ -104,6 +125,21 @@ void sc_check_fails_(const char *file, int line, const char *expr, long long ret
 SC_NORETURN void skip(const char *reason);
 /* Record a value the case observed, shown in the diagnostics. */
 void note(const char *key, const char *fmt, ...) SC_PRINTF(2, 3);
+/*
+ * An errno value for a note: "EWOULDBLOCK (11)" (its number differs between
+ * C libraries), or the number alone when it has no name ("0").  The text
+ * lasts for the next three calls.
+ */
+const char *errno_text(int err);
+/*
+ * The call's outcome is one of `outcomes` (shared_states.h's form: "EPIPE|ECONNRESET",
+ * "0|ECONNRESET"), for a state whose documents allow several.  Notes the one
+ * that came ("outcome: -1 EPIPE"); yields its errno, or 0 when the call did not fail.
+ */
+#define check_one_of(expr, outcomes) \
+	sc_check_one_of_(__FILE__, __LINE__, #expr, (long long)(expr), outcomes)
+int sc_check_one_of_(const char *file, int line, const char *expr, long long ret,
+		     const char *outcomes);
 
 /* ---- signals ------------------------------------------------------------- */
 
@@ -207,9 +243,26 @@ struct sc_segment {
 
 struct sc_wire;
 /*
- * Watch c's segments on the loopback interface (libpcap), from now on.
- * skip() when capture is not built in, not permitted, or the family is
- * AF_UNIX.  Closed with the family.
+ * Watch c's segments on the loopback interface (libpcap, or a packet
+ * socket where libpcap cannot capture), from now on; closed with the
+ * family.  skip() for AF_UNIX only.  The capture is trusted once it has
+ * seen a probe connection's handshake.
+ *
+ * Wire evidence is additive: where nothing can be captured (no libpcap,
+ * no CAP_NET_RAW, a capture that sees nothing) the wire is blind and the
+ * family still runs its socket checks.  wire_wait and wire_check_quiet then
+ * return at once, and the point's diagnostics say so:
+ *   partial: "wire checks skipped: <why>"   unchecked: "<each wire check>"
+ * The queries whose value a case asserts (wire_count, wire_bytes,
+ * wire_find) skip() the family with the reason, and a family that passes
+ * with no check made after its last skipped wire check is a SKIP too: a
+ * family whose claim rests on the wire is a SKIP there, never a pass.
+ *
+ * A capture that dropped packets since the watch began cannot show what
+ * was not sent: wire_count, wire_bytes, wire_find and wire_check_quiet then
+ * fail the family with "capture dropped N packets", and a wire_wait that
+ * times out says so too.  SOCKCONF_WIRE_FAKE_DROPS=N adds N made-up drops
+ * (a test hook: the message says they were made up).
  */
 struct sc_wire *wire_watch(const struct sc_conn *c);
 /* Wait (bounded) for a segment from that end carrying all of `flags`. */
@@ -238,6 +291,38 @@ void wire_check_quiet(struct sc_wire *w, int from_fd, unsigned since_mark, const
 struct sc_blocked;
 struct sc_blocked *start_blocked_recv(int fd);
 long long blocked_call_result(struct sc_blocked *b);
+
+/* ---- close(), timed: how long SO_LINGER made it wait (timed.c, arrived.c) --- */
+
+struct sc_close_timing {
+	int ret, err;      /* what close() returned; its errno when that was -1, else 0 */
+	long long ms;      /* how long the call took */
+	long long seconds; /* ms rounded to whole seconds: 0 is "at once", N an N-second linger */
+	int peer_state;    /* start_timed_close: the peer's TCP state as close() returned, -1 unknown */
+};
+/* close(fd), timed, and noted ("close: returned 0 after 3 ms"). */
+struct sc_close_timing timed_close(int fd);
+/*
+ * close(fd) in another thread, for a close() that waits until the peer
+ * takes the data (the case reads at `peer` meanwhile).  Returns once that
+ * thread is asleep in close(); fails if close() returns first, i.e. did not
+ * wait.  timed_close_result waits for it (bounded: fd's linger time, plus
+ * the wait bound) and notes it as timed_close does.
+ */
+struct sc_closing;
+struct sc_closing *start_timed_close(int fd, int peer);
+struct sc_close_timing timed_close_result(struct sc_closing *closing);
+/* A TCP state seen earlier (peer_state above) is `state`; skip() where the stack cannot tell. */
+#define check_state_seen(got, state) \
+	sc_check_state_seen_(__FILE__, __LINE__, #got " == " #state, got, state)
+void sc_check_state_seen_(const char *file, int line, const char *expr, int got,
+			  enum sc_tcp_state expected);
+/*
+ * The bytes that have arrived at fd and wait to be read, up to at_most,
+ * without taking them (recv(MSG_PEEK)): fewer than were sent means the rest
+ * is undelivered, so unacknowledged.
+ */
+size_t bytes_arrived(int fd, size_t at_most);
 
 /* ---- other processes ---------------------------------------------------------- */
 /*
@@ -281,5 +366,52 @@ void kill_holder(long holder);
 #define dup sc_dup
 #define poll sc_poll
 #endif
+
+/* ---- listeners and the handshake (listener.c, raw_peer.c) ------------------ */
+/*
+ * open_connection() accepts at once; these leave the handshake and the
+ * accept queue to the case.  TCP only, on the family's loopback address.
+ */
+int open_listener(enum sc_family family, int backlog);
+/* A socket of the listener's family, bound, so its port is known before it connects. */
+int open_client(int listener);
+void connect_blocking(int client, int listener);    /* returns with the handshake done */
+void connect_nonblocking(int client, int listener); /* returns once the SYN is on its way */
+/*
+ * A listener whose accept queue is full (one connection, never accepted):
+ * it drops a further client's SYN unanswered, so that client stays in SYN_SENT.
+ */
+int open_full_listener(enum sc_family family);
+
+/*
+ * A TCP peer played with a raw IP socket from the listener's address and
+ * port: it reads what the client sends there and sends segments of its
+ * own, e.g. the SYN-ACK of a slow listener.  skip() where raw sockets are
+ * not permitted (CAP_NET_RAW) or the stack has none.
+ */
+struct sc_raw_peer;
+struct sc_raw_segment {
+	unsigned flags;   /* SC_SYN | ... */
+	uint32_t seq, ack; /* as on the wire */
+};
+struct sc_raw_peer *raw_peer_open(int client, int listener);
+/* Wait (bounded) for a segment from the client carrying all of `flags`. */
+struct sc_raw_segment raw_peer_wait(struct sc_raw_peer *p, unsigned flags);
+/* Send the client a segment with no payload; what the client sent before is passed over. */
+void raw_peer_send(struct sc_raw_peer *p, unsigned flags, uint32_t seq, uint32_t ack);
+/* Wait (bounded) for the client's first segment after the last raw_peer_send(). */
+struct sc_raw_segment raw_peer_reply(struct sc_raw_peer *p);
+
+/* ---- a holder that exits on its own (holder_exit.c) ------------------------- */
+/*
+ * Like spawn_holder(), a child process holding copies of every descriptor,
+ * but one that ends by calling _exit(0) when exit_holder() tells it to:
+ * for behaviours about a process's exit, which SIGKILL would cut short.
+ * skip() where there is no fork().  exit_holder() waits (bounded) until
+ * the process is gone: 1 when it was within the wait bound, 0 when it was
+ * still exiting then; *exit_ms is how long it waited.
+ */
+long spawn_exiting_holder(void);
+int exit_holder(long holder, long long *exit_ms);
 
 #endif

@@ -81,6 +81,9 @@ int main(void)
 	register_run_tap_tests();
 	register_nosignal_send_tests();
 	register_platform_event_tests();
+	register_checks_made_tests();
+	register_partial_tests();
+	register_acked_views_tests();
 	if (CU_get_error() != CUE_SUCCESS) {
 		fprintf(stderr, "unit-tests: registering the suites failed: %s\n", CU_get_error_msg());
 		CU_cleanup_registry();

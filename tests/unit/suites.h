@@ -61,5 +61,8 @@ void register_errnames_tests(void);
 void register_run_tap_tests(void);
 void register_nosignal_send_tests(void);
 void register_platform_event_tests(void);
+void register_checks_made_tests(void);
+void register_partial_tests(void);
+void register_acked_views_tests(void);
 
 #endif
