@@ -55,7 +55,7 @@ int open_unconnected(enum sc_family family)
 	return s;
 }
 
-static void loopback_address(enum sc_family family, struct sockaddr_storage *ss, socklen_t *len)
+void sc_loopback_address(enum sc_family family, struct sockaddr_storage *ss, socklen_t *len)
 {
 	memset(ss, 0, sizeof *ss);
 	if (family == SC_INET6) {
@@ -79,7 +79,7 @@ static struct sc_conn open_tcp(enum sc_family family)
 	int listener = open_unconnected(family);
 	struct sc_conn c;
 
-	loopback_address(family, &addr, &len);
+	sc_loopback_address(family, &addr, &len);
 	if (sc_bind(listener, (struct sockaddr *)&addr, len) == -1) {
 		if (family == SC_INET6 && errno == EADDRNOTAVAIL)
 			skip("::1 is not configured on this machine's loopback");

@@ -17,22 +17,6 @@ static SC_NORETURN void call_failed(const char *what)
 	sc_fail(NULL, "%s failed: %s", what, err);
 }
 
-static void loopback_of(enum sc_family family, struct sockaddr_storage *ss, socklen_t *len)
-{
-	memset(ss, 0, sizeof *ss);
-	if (family == SC_INET6) {
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_addr = in6addr_loopback;
-		*len = sizeof *sin6;
-	} else {
-		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-		sin->sin_family = AF_INET;
-		sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		*len = sizeof *sin;
-	}
-}
-
 /* A TCP socket of the family bound to its loopback address, port chosen by the stack. */
 static int open_bound(enum sc_family family)
 {
@@ -43,7 +27,7 @@ static int open_bound(enum sc_family family)
 	if (family == SC_UNIX)
 		sc_fail(NULL, "listener.c makes TCP listeners only: the case runs it over unix");
 	s = open_unconnected(family);
-	loopback_of(family, &addr, &len);
+	sc_loopback_address(family, &addr, &len);
 	if (sc_bind(s, (struct sockaddr *)&addr, len) == -1) {
 		if (family == SC_INET6 && errno == EADDRNOTAVAIL)
 			skip("::1 is not configured on this machine's loopback");
