@@ -61,7 +61,4 @@ void sc_run_family_end(void);
 /* Close what the family left open (stack.c). */
 void sc_close_family_sockets(void);
 
-/* The family's loopback address (127.0.0.1 or ::1), port 0 (connection.c) */
-void sc_loopback_address(enum sc_family family, struct sockaddr_storage *ss, socklen_t *len);
-
 #endif

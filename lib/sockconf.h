@@ -342,7 +342,10 @@ void kill_holder(long holder);
  * onto the dispatch wrappers, which are functions.  lib's own sources and
  * the stacks define SC_LIB_INTERNAL and call the sc_ names explicitly.
  */
-#ifndef SC_LIB_INTERNAL
+#ifdef SC_LIB_INTERNAL
+/* lib's own: the family's loopback address (127.0.0.1 or ::1), port 0 (connection.c) */
+void sc_loopback_address(enum sc_family family, struct sockaddr_storage *ss, socklen_t *len);
+#else
 #undef close
 #undef recv
 #undef send
