@@ -28,8 +28,8 @@ long spawn_holder(void)
 	holder = sc_plat_spawn_holder();
 	if (holder == -1 && errno == ENOSYS)
 		skip("needs fork(): this platform has none");
-	if (holder == -1)
-		sc_fail(NULL, "fork() failed");
+	if (holder == -1) /* EAGAIN: the process limit; the runner stops the run for it */
+		sc_fail(NULL, "fork() failed: %s", sc_errno_name(errno));
 	live_holders[i] = holder;
 	sc_at_family_end(reap_holder, &live_holders[i]);
 	return holder;

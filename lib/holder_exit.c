@@ -43,7 +43,7 @@ long spawn_exiting_holder(void)
 	if (pid == -1 && errno == ENOSYS)
 		skip("needs a child process that exits on its own (fork()): this platform has none");
 	if (pid == -1)
-		sc_fail(NULL, "could not start the holder process (fork() or pipe() failed)");
+		sc_fail(NULL, "could not start the holder process: fork() failed: %s", sc_errno_name(errno));
 	h->pid = pid;
 	h->tell = tell;
 	sc_at_family_end(reap_exiting_holder, h);

@@ -16,6 +16,10 @@ struct proc {
 	intptr_t id;     /* pid, or a process handle */
 	intptr_t group;  /* process group, or a job object */
 	int running;
+	long mark;       /* which of this run's cases it is: its descendants carry the mark */
+	/* set by proc_kill_group: what the case left running outside its group,
+	 * "PID (setsid)", or "" */
+	char left_running[160];
 };
 
 struct proc_exit {
@@ -33,15 +37,31 @@ int proc_start(struct proc *p, char *const argv[], char *const env[], const char
 /*
  * Wait until one of the running procs ends or `timeout_ms` passes (-1: no
  * bound).  Returns the index of the one that ended (its exit in *ex), -1 on
- * timeout, -2 when interrupted by SIGINT/SIGTERM.
+ * timeout, -2 when interrupted by SIGINT/SIGTERM/SIGHUP/SIGQUIT.
  */
 int proc_wait_any(struct proc *procs, size_t n, int timeout_ms, struct proc_exit *ex);
-/* Kill the process group, reap the leader if still running. */
+/*
+ * Kill the process group, reap the leader if still running, then kill and
+ * reap every descendant of the case that left the group (setsid(),
+ * setpgid()): those are named in p->left_running.
+ */
 void proc_kill_group(struct proc *p);
+/* Cases started from now on may write at most `bytes` to a file (0: no
+ * bound); past it they get SIGXFSZ.  Where there is no such limit, a no-op. */
+void proc_set_output_cap(unsigned long bytes);
 
-/* SIGINT/SIGTERM set a flag instead of killing the runner; which one, or 0. */
+/* SIGINT/SIGTERM/SIGHUP/SIGQUIT set a flag instead of killing the runner; which one, or 0. */
 void plat_catch_interrupts(void);
 int plat_interrupted(void);
+/*
+ * Make the runner own its cases' lifetimes even if it is killed itself:
+ * orphaned descendants come back to it (Linux: a child subreaper), each
+ * case dies with the runner, and a guardian process kills what is left of
+ * the run's cases once the runner is gone.  Where there is no such thing, a
+ * no-op (Windows: each case's job object is killed when the runner's
+ * handle to it closes).
+ */
+void plat_own_descendants(void);
 
 double plat_now_ms(void);
 unsigned plat_cpu_count(void);
@@ -60,6 +80,15 @@ int plat_is_executable(const char *path);
 int plat_mkdir_p(const char *dir);
 /* Atomically replace `path` by `tmp`. 0, or -1 with errno. */
 int plat_rename_replace(const char *tmp, const char *path);
+/* Call fn for each regular file in dir whose name starts with prefix, dot-files
+ * included. 0, or -1 with errno. */
+int plat_list_prefixed(const char *dir, const char *prefix, void (*fn)(const char *name, void *ctx),
+		       void *ctx);
+/* Whether a process with this id exists (1), or not (0). */
+int plat_process_alive(int pid);
+/* Whether the standard output is open (1); a closed one (`>&-`) is pointed at
+ * the null device, so no file the runner opens takes its number, and 0 is returned. */
+int plat_stdout_open(void);
 /* A fresh private directory for the run's scratch files. 0, or -1. */
 int plat_make_temp_dir(char *out, size_t size);
 void plat_remove_tree(const char *dir);

@@ -8,11 +8,15 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 extern char **environ;
 
@@ -67,6 +71,8 @@ void plat_catch_interrupts(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);  /* the terminal closed */
+	sigaction(SIGQUIT, &sa, NULL); /* ^\: a stop like ^C, not a core dump of the runner */
 	/* a reader that goes away (| head) must not kill the run half-way:
 	 * the cases still finish and the results file is still written whole */
 	sa.sa_handler = SIG_IGN;
@@ -78,14 +84,35 @@ int plat_interrupted(void)
 	return interrupted;
 }
 
+/*
+ * Every case and everything it starts carries SOCKCONF_CASE_MARK=RUNNER.N in
+ * its environment: a process that left the case's group (setsid()) is still
+ * known as the case's, at the end of the case and by the guardian.
+ */
+#define MARK_NAME "SOCKCONF_CASE_MARK="
+static long cases_started;
+static unsigned long output_cap;
+
+void proc_set_output_cap(unsigned long bytes)
+{
+	output_cap = bytes;
+}
+
+static void mark_of(pid_t runner, long mark, char *out, size_t size)
+{
+	snprintf(out, size, MARK_NAME "%ld.%ld", (long)runner, mark);
+}
+
 int proc_start(struct proc *p, char *const argv[], char *const env[], const char *stdout_path,
 	       const char *stderr_path, char *err, size_t errsize)
 {
 	int out, errfd, report[2];
-	pid_t pid;
+	pid_t pid, runner = getpid();
 	int child_errno = 0;
+	char mark[64];
 
 	setup_child_pipe();
+	mark_of(runner, ++cases_started, mark, sizeof mark);
 	out = open(stdout_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	errfd = open(stderr_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (out == -1 || errfd == -1 || pipe(report) == -1) {
@@ -109,12 +136,25 @@ int proc_start(struct proc *p, char *const argv[], char *const env[], const char
 		sigaction(SIGCHLD, &sa, NULL);
 		sigaction(SIGINT, &sa, NULL);
 		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGHUP, &sa, NULL);
+		sigaction(SIGQUIT, &sa, NULL);
 		sigaction(SIGPIPE, &sa, NULL);
+#ifdef __linux__
+		/* a runner killed with SIGKILL takes its case with it */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != runner)
+			_exit(127); /* it died before the line above */
+#endif
+		if (output_cap) { /* the case's output files stay bounded on disk */
+			struct rlimit fsize = {(rlim_t)output_cap, (rlim_t)output_cap};
+			setrlimit(RLIMIT_FSIZE, &fsize);
+		}
 		dup2(out, STDOUT_FILENO);
 		dup2(errfd, STDERR_FILENO);
 		close(report[0]);
 		for (size_t i = 0; env && env[i]; i++)
 			putenv(env[i]);
+		putenv(mark);
 		execv(argv[0], argv);
 		child_errno = errno;
 		if (write(report[1], &child_errno, sizeof child_errno) < 0)
@@ -125,8 +165,11 @@ int proc_start(struct proc *p, char *const argv[], char *const env[], const char
 	close(errfd);
 	close(report[1]);
 	if (pid == -1) {
+		int fork_errno = errno;
+
 		close(report[0]);
-		snprintf(err, errsize, "fork: %s", strerror(errno));
+		snprintf(err, errsize, "fork() failed: %s", strerror(fork_errno));
+		errno = fork_errno;
 		return -1;
 	}
 	setpgid(pid, pid); /* also here: no race with the kill of a group */
@@ -135,12 +178,15 @@ int proc_start(struct proc *p, char *const argv[], char *const env[], const char
 		close(report[0]);
 		waitpid(pid, NULL, 0);
 		snprintf(err, errsize, "cannot execute %s: %s", argv[0], strerror(child_errno));
+		errno = 0; /* not a fork() failure */
 		return -1;
 	}
 	close(report[0]);
 	p->id = pid;
 	p->group = pid;
 	p->running = 1;
+	p->mark = cases_started;
+	p->left_running[0] = '\0';
 	return 0;
 }
 
@@ -184,13 +230,209 @@ int proc_wait_any(struct proc *procs, size_t n, int timeout_ms, struct proc_exit
 	}
 }
 
+/* ---- descendants that left the case's group ---------------------------------- */
+
+struct proc_facts {
+	pid_t ppid, pgrp, session;
+	char state;
+};
+
+static int read_facts(pid_t pid, struct proc_facts *f)
+{
+	char path[64], text[512], *close_paren;
+	long ppid, pgrp, session;
+	FILE *in;
+	size_t n;
+
+	snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+	in = fopen(path, "r");
+	if (!in)
+		return -1;
+	n = fread(text, 1, sizeof text - 1, in);
+	fclose(in);
+	text[n] = '\0';
+	close_paren = strrchr(text, ')'); /* the command name may hold anything */
+	if (!close_paren || sscanf(close_paren + 1, " %c %ld %ld %ld", &f->state, &ppid, &pgrp, &session) != 4)
+		return -1;
+	f->ppid = (pid_t)ppid;
+	f->pgrp = (pid_t)pgrp;
+	f->session = (pid_t)session;
+	return 0;
+}
+
+/* Whether pid's environment holds the entry `mark`, or (prefix) one starting
+ * with it; a zombie has no environment. */
+static int carries_mark(pid_t pid, const char *mark, int prefix)
+{
+	static char env[1 << 18];
+	char path[64];
+	size_t mlen = strlen(mark), n;
+	int fd;
+
+	snprintf(path, sizeof path, "/proc/%ld/environ", (long)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd == -1)
+		return 0;
+	for (n = 0; n < sizeof env - 1;) {
+		ssize_t got = read(fd, env + n, sizeof env - 1 - n);
+		if (got <= 0)
+			break;
+		n += (size_t)got;
+	}
+	close(fd);
+	env[n] = '\0';
+	for (size_t at = 0; at < n; at += strlen(env + at) + 1)
+		if (prefix ? strncmp(env + at, mark, mlen) == 0 : strcmp(env + at, mark) == 0)
+			return 1;
+	return 0;
+}
+
+static void pause_ms(int ms)
+{
+	struct timespec t = {ms / 1000, (long)(ms % 1000) * 1000000L};
+	nanosleep(&t, NULL);
+}
+
+/*
+ * Kill every process carrying `mark` (with `prefix`: any mark starting so)
+ * and reap those that are (or become: a subreaper) our children, until none
+ * is left or bound_ms passes.  `group`, when > 0, is the case's own group:
+ * its zombies that came back to us are reaped too, and a marked process
+ * outside it is named in `left` ("PID (setsid)").  Where there is no /proc,
+ * nothing is found.
+ */
+static void kill_marked(const char *mark, int prefix, pid_t group, int bound_ms, char *left,
+			size_t leftsize)
+{
+	double deadline = plat_now_ms() + bound_ms;
+	pid_t me = getpid(), named[16]; /* named in left already: a SIGKILL takes a moment */
+	size_t nleft = left ? strlen(left) : 0, nnamed = 0;
+	int backoff_ms = 1;
+
+	for (;;) {
+		DIR *d = opendir("/proc");
+		struct dirent *e;
+		int found = 0;
+
+		if (!d)
+			return;
+		while ((e = readdir(d)) != NULL) {
+			char *end;
+			long n = strtol(e->d_name, &end, 10);
+			pid_t pid = (pid_t)n;
+			struct proc_facts f;
+			int ours;
+
+			if (*end || n <= 0 || pid == me || read_facts(pid, &f) == -1)
+				continue;
+			/* at a case's end, what it left has come back to us (a subreaper), or
+			 * will once its parent is killed: only our children are looked at */
+			if (f.state == 'Z')
+				ours = group > 0 && f.pgrp == group && f.ppid == me;
+			else
+				ours = (prefix || f.ppid == me) && carries_mark(pid, mark, prefix);
+			if (!ours)
+				continue;
+			found = 1;
+			if (f.state != 'Z') {
+				size_t k = 0;
+
+				while (k < nnamed && named[k] != pid)
+					k++;
+				if (left && group > 0 && f.pgrp != group && k == nnamed &&
+				    nnamed < sizeof named / sizeof named[0] && nleft + 32 < leftsize) {
+					named[nnamed++] = pid;
+					nleft += (size_t)snprintf(left + nleft, leftsize - nleft, "%s%ld (%s)",
+								  nleft ? ", " : "", n,
+								  f.session == pid ? "setsid" : "setpgid");
+				}
+				kill(pid, SIGKILL);
+			}
+			if (f.ppid == me)
+				waitpid(pid, NULL, 0); /* SIGKILLed: it goes at once */
+		}
+		closedir(d);
+		if (!found || plat_now_ms() > deadline)
+			return;
+		/* a grandchild comes back to us once its parent is gone: a bounded back-off */
+		pause_ms(backoff_ms);
+		backoff_ms = backoff_ms < 16 ? backoff_ms * 2 : 16;
+	}
+}
+
 void proc_kill_group(struct proc *p)
 {
+	char mark[64];
+
 	kill(-(pid_t)p->group, SIGKILL);
 	if (p->running) {
 		waitpid((pid_t)p->id, NULL, 0);
 		p->running = 0;
 	}
+	p->left_running[0] = '\0';
+	mark_of(getpid(), p->mark, mark, sizeof mark);
+	kill_marked(mark, 0, (pid_t)p->group, 2000, p->left_running, sizeof p->left_running);
+}
+
+/* ---- when the runner itself is killed --------------------------------------------- */
+
+/* The guardian: waits for the runner to end, then kills what is left of its cases. */
+static void guard(int from_runner, pid_t runner)
+{
+	char mark[64], byte;
+	DIR *fds;
+
+	setsid(); /* a signal to the runner's group or terminal does not reach it */
+	fds = opendir("/proc/self/fd"); /* hold nothing of the runner's: a reader sees EOF */
+	if (fds) {
+		struct dirent *e;
+		int self = dirfd(fds);
+
+		while ((e = readdir(fds)) != NULL) {
+			int fd = atoi(e->d_name);
+			if (e->d_name[0] != '.' && fd != from_runner && fd != self && fd > 2)
+				close(fd);
+		}
+		closedir(fds);
+	}
+	for (int fd = 0; fd <= 2; fd++) {
+		int null = open("/dev/null", O_RDWR);
+		if (null != -1 && null != fd) {
+			dup2(null, fd);
+			close(null);
+		}
+	}
+	while (read(from_runner, &byte, 1) == -1 && errno == EINTR)
+		;
+	/* end of file: the runner is gone, however it went */
+	snprintf(mark, sizeof mark, MARK_NAME "%ld.", (long)runner);
+	kill_marked(mark, 1, 0, 5000, NULL, 0);
+	_exit(0);
+}
+
+void plat_own_descendants(void)
+{
+	static int done;
+	int pipefd[2];
+	pid_t runner = getpid(), pid;
+
+	if (done)
+		return;
+	done = 1;
+#ifdef __linux__
+	/* orphans of a case come back to the runner, not to init: they are found and reaped */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+#endif
+	if (pipe(pipefd) == -1)
+		return;
+	pid = fork();
+	if (pid == 0) {
+		close(pipefd[1]);
+		guard(pipefd[0], runner);
+	}
+	close(pipefd[0]);
+	/* the write end stays open in the runner only: it closes when the runner ends */
+	fcntl(pipefd[1], F_SETFD, FD_CLOEXEC);
 }
 
 /* ---- machine facts --------------------------------------------------------- */
@@ -343,6 +585,48 @@ int plat_mkdir_p(const char *dir)
 	}
 	if (mkdir(path, 0777) == -1 && errno != EEXIST)
 		return -1;
+	return 0;
+}
+
+int plat_list_prefixed(const char *dir, const char *prefix, void (*fn)(const char *name, void *ctx),
+		       void *ctx)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)) != NULL) {
+		char path[4096];
+		struct stat st;
+
+		if (strncmp(e->d_name, prefix, strlen(prefix)) != 0)
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		if (lstat(path, &st) == -1 || !S_ISREG(st.st_mode))
+			continue;
+		fn(e->d_name, ctx);
+	}
+	closedir(d);
+	return 0;
+}
+
+int plat_process_alive(int pid)
+{
+	return pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
+}
+
+int plat_stdout_open(void)
+{
+	int null;
+
+	if (fcntl(STDOUT_FILENO, F_GETFD) != -1 || errno != EBADF)
+		return 1;
+	null = open("/dev/null", O_WRONLY);
+	if (null != -1 && null != STDOUT_FILENO) {
+		dup2(null, STDOUT_FILENO);
+		close(null);
+	}
 	return 0;
 }
 

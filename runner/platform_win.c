@@ -380,7 +380,24 @@ int proc_start(struct proc *p, char *const argv[], char *const env[], const char
 	p->id = (intptr_t)pi.hProcess;
 	p->group = (intptr_t)job;
 	p->running = 1;
+	p->mark = 0;
+	p->left_running[0] = '\0'; /* nothing leaves a job object */
 	return 0;
+}
+
+/* No per-process file size limit here: the scheduler's polling of the output
+ * files' size is the bound. */
+void proc_set_output_cap(unsigned long bytes)
+{
+	(void)bytes;
+}
+
+/* A case's job object is JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE and only the runner
+ * holds its handle: when the runner dies, however it dies, the system closes the
+ * handle and kills the job, and nothing a case starts can leave the job.  There
+ * is nothing more to set up. */
+void plat_own_descendants(void)
+{
 }
 
 /* ---- waiting ----------------------------------------------------------------- */
@@ -859,6 +876,54 @@ const char *plat_exe_suffix(void)
 int plat_pid(void)
 {
 	return (int)GetCurrentProcessId();
+}
+
+int plat_list_prefixed(const char *dir, const char *prefix, void (*fn)(const char *name, void *ctx),
+		       void *ctx)
+{
+	WIN32_FIND_DATAA fd;
+	char pattern[MAX_PATH * 2];
+	HANDLE h;
+
+	snprintf(pattern, sizeof pattern, "%s\\%s*", dir, prefix);
+	h = FindFirstFileA(pattern, &fd);
+	if (h == INVALID_HANDLE_VALUE) {
+		DWORD err = GetLastError();
+
+		if (err == ERROR_FILE_NOT_FOUND)
+			return 0;
+		errno = errno_of(err);
+		return -1;
+	}
+	do {
+		if (fd.dwFileAttributes & (FILE_ATTRIBUTE_DIRECTORY | FILE_ATTRIBUTE_DEVICE |
+					   FILE_ATTRIBUTE_REPARSE_POINT))
+			continue;
+		fn(fd.cFileName, ctx);
+	} while (FindNextFileA(h, &fd));
+	FindClose(h);
+	return 0;
+}
+
+int plat_process_alive(int pid)
+{
+	HANDLE h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, (DWORD)pid);
+	DWORD code = 0;
+	int alive;
+
+	if (!h)
+		return GetLastError() == ERROR_ACCESS_DENIED; /* there, but not ours */
+	alive = GetExitCodeProcess(h, &code) && code == STILL_ACTIVE;
+	CloseHandle(h);
+	return alive;
+}
+
+int plat_stdout_open(void)
+{
+	if (_get_osfhandle(_fileno(stdout)) != -1)
+		return 1;
+	(void)freopen("NUL", "w", stdout); /* writes go nowhere, and fail nothing else */
+	return 0;
 }
 
 int plat_stderr_is_terminal(void)

@@ -17,9 +17,15 @@ struct schedule {
 	char *const *env;        /* more "NAME=value" for each case; NULL: none */
 	void (*done)(size_t index, struct case_result *r, void *ctx);
 	void *ctx;
+	/* where schedule_run says why the machine cannot run the cases */
+	char *env_error;
+	size_t env_error_size;
 };
 
-/* Fills results[0..cat->n).  0, or the signal number that interrupted the run. */
+/* Fills results[0..cat->n).  0, the signal number that interrupted the run,
+ * or SCHEDULE_ENV_ERROR: the machine cannot run cases (a full TMPDIR, no
+ * processes left to start), said in s->env_error; the case that met it is not reported. */
+#define SCHEDULE_ENV_ERROR (-1)
 int schedule_run(const struct schedule *s, struct case_result *results);
 
 #endif

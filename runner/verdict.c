@@ -26,6 +26,15 @@ const char *signal_name(int signo)
 #ifdef SIGALRM
 	case SIGALRM: return "SIGALRM";
 #endif
+#ifdef SIGHUP
+	case SIGHUP: return "SIGHUP";
+#endif
+#ifdef SIGQUIT
+	case SIGQUIT: return "SIGQUIT";
+#endif
+#ifdef SIGXFSZ
+	case SIGXFSZ: return "SIGXFSZ";
+#endif
 	}
 	return "signal";
 }
@@ -45,6 +54,15 @@ static void find_breakage(struct case_result *r, unsigned timeout_ms)
 			 timeout_ms / 1000.0);
 		return;
 	}
+	if (r->output_capped
+#ifdef SIGXFSZ
+	    || r->exit.signo == SIGXFSZ
+#endif
+	) {
+		snprintf(r->error, sizeof r->error, "output over %lu bytes: killed (the runner keeps no more)",
+			 CASE_OUTPUT_CAP);
+		return;
+	}
 	if (r->exit.signo) {
 		snprintf(r->error, sizeof r->error, "crashed: killed by %s (%d)",
 			 signal_name(r->exit.signo), r->exit.signo);
@@ -52,6 +70,10 @@ static void find_breakage(struct case_result *r, unsigned timeout_ms)
 	}
 	if (r->output_truncated) {
 		snprintf(r->error, sizeof r->error, "printed more output than the runner keeps");
+		return;
+	}
+	if (r->left_running[0]) {
+		snprintf(r->error, sizeof r->error, "left a process running: %s; killed", r->left_running);
 		return;
 	}
 	if (!r->tap_ok) {

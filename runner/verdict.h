@@ -25,6 +25,9 @@ enum family_verdict {
 
 enum case_verdict { CV_PASS, CV_SKIP, CV_FAIL, CV_TODO, CV_TODO_PASSED };
 
+/* A case prints a few KiB; more is a broken case, and the runner keeps no more. */
+#define CASE_OUTPUT_CAP (1ul << 20)
+
 struct case_result {
 	const struct case_entry *entry;
 	/* how the process went */
@@ -33,6 +36,8 @@ struct case_result {
 	struct proc_exit exit;
 	double ms;
 	int output_truncated;
+	int output_capped;    /* killed at CASE_OUTPUT_CAP bytes of output (SIGXFSZ, or the size polled) */
+	char left_running[160]; /* what the case left running outside its group when it ended */
 	char error[512];      /* start failure, or set by verdict_apply for a broken case */
 	char stderr_tail[2048];
 	struct case_tap tap;
