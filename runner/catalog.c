@@ -1,5 +1,6 @@
 /* catalog.c: finding the cases and selecting them by filter. */
 #include "catalog.h"
+#include "entries.h"
 #include "platform.h"
 
 #include <errno.h>
@@ -29,6 +30,18 @@ int glob_match(const char *p, const char *t)
 	return *p == '\0';
 }
 
+/* What an entry is, when it is not a program the runner can start. */
+static const char *why_unrunnable(enum entry_kind kind)
+{
+	switch (kind) {
+	case ENTRY_FILE: return "not an executable file";
+	case ENTRY_DIRECTORY: return "a directory, not a program";
+	case ENTRY_DANGLING: return "a dangling symlink";
+	case ENTRY_LOOP: return "a symlink loop";
+	default: return "not a regular file";
+	}
+}
+
 struct loading {
 	struct catalog *cat;
 	size_t cap;
@@ -36,7 +49,7 @@ struct loading {
 	int failed;
 };
 
-static void add_case(const char *name, void *ctx)
+static void add_case(const char *name, enum entry_kind kind, void *ctx)
 {
 	struct loading *l = ctx;
 	const char *suffix = plat_exe_suffix();
@@ -62,7 +75,9 @@ static void add_case(const char *name, void *ctx)
 	memcpy(e->id, name, len);
 	e->id[len] = '\0';
 	snprintf(e->path, sizeof e->path, "%s/%s", l->dir, name);
-	e->executable = plat_is_executable(e->path);
+	e->is_file = kind == ENTRY_FILE;
+	e->executable = e->is_file && plat_is_executable(e->path);
+	snprintf(e->unrunnable, sizeof e->unrunnable, "%s", e->executable ? "" : why_unrunnable(kind));
 }
 
 static int by_id(const void *a, const void *b)
@@ -76,7 +91,7 @@ int catalog_load(struct catalog *cat, const char *dir, char *err, size_t errsize
 
 	cat->cases = NULL;
 	cat->n = 0;
-	if (plat_list_files(dir, "", add_case, &l) == -1) {
+	if (plat_list_entries(dir, add_case, &l) == -1) {
 		snprintf(err, errsize, "cannot read the cases directory %s: %s", dir, strerror(errno));
 		return -1;
 	}

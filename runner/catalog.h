@@ -1,7 +1,9 @@
 /*
- * catalog.h: the cases a run can see.  Every file in the cases directory
+ * catalog.h: the cases a run can see.  Every entry of the cases directory
  * is a case (the build puts nothing else there); its name, less the
- * platform's executable suffix, is its id.
+ * platform's executable suffix, is its id.  An entry that cannot be run
+ * (not executable, a dangling symlink, a directory) stays in the catalogue
+ * with the reason, so the run reports it as a broken case.
  */
 #ifndef RUNNER_CATALOG_H
 #define RUNNER_CATALOG_H
@@ -12,6 +14,8 @@ struct case_entry {
 	char id[128];
 	char path[1024];
 	int executable;
+	char unrunnable[40]; /* why it cannot be run ("a dangling symlink"); "": it can */
+	int is_file;         /* a regular file (or a link to one), runnable or not */
 };
 
 struct catalog {

@@ -124,6 +124,13 @@ static int finish(const struct divergence *r, char *err, size_t errsize)
 			 missing, strcmp(missing, "kind") == 0 ? " (documented or divergence)" : "");
 		return -1;
 	}
+	if (!r->on[strspn(r->on, "*?")]) {
+		snprintf(err, errsize,
+			 "%s: divergence %s: 'on: %s' matches every platform; a record is one "
+			 "platform's (on: linux-*, gvisor-*, ...)",
+			 r->where, r->id, r->on);
+		return -1;
+	}
 	if (r->kind != KIND_DOCUMENTED)
 		return 0;
 	if (!(p = platform_of(r->on))) {
@@ -188,8 +195,89 @@ static int set_field(struct divergence *r, const char *key, char *value, const c
 	return 0;
 }
 
-int divergences_parse(struct divergences *d, const char *text, const char *filename, char *err,
-		      size_t errsize)
+/*
+ * Whether some label matches both globs: a walk over pairs of positions in
+ * the two, where each step both consume one character of a common text
+ * ('*' may also match nothing).  Globs fit in struct divergence's on.
+ */
+static int globs_overlap(const char *a, const char *b)
+{
+	enum { MAX = sizeof ((struct divergence *)0)->on };
+	static unsigned char seen[MAX][MAX]; /* static: too large for a stack frame */
+	static unsigned char stack[MAX * MAX][2]; /* each pair is pushed once */
+	size_t top = 0, la = strlen(a), lb = strlen(b);
+
+	memset(seen, 0, sizeof seen);
+	stack[top][0] = 0, stack[top][1] = 0, top++;
+	seen[0][0] = 1;
+	while (top) {
+		size_t i = stack[--top][0], j = stack[top][1], next[3][2];
+		unsigned nnext = 0;
+
+		if (i == la && j == lb)
+			return 1;
+		if (i < la && a[i] == '*') { /* a's star matches nothing, or b's next character */
+			next[nnext][0] = i + 1, next[nnext++][1] = j;
+			if (j < lb && b[j] != '*')
+				next[nnext][0] = i, next[nnext++][1] = j + 1;
+		}
+		if (j < lb && b[j] == '*') {
+			next[nnext][0] = i, next[nnext++][1] = j + 1;
+			if (i < la && a[i] != '*')
+				next[nnext][0] = i + 1, next[nnext++][1] = j;
+		}
+		if (i < la && j < lb && a[i] != '*' && b[j] != '*' &&
+		    (a[i] == '?' || b[j] == '?' || a[i] == b[j]))
+			next[nnext][0] = i + 1, next[nnext++][1] = j + 1;
+		for (unsigned k = 0; k < nnext; k++)
+			if (!seen[next[k][0]][next[k][1]]) {
+				seen[next[k][0]][next[k][1]] = 1;
+				stack[top][0] = (unsigned char)next[k][0];
+				stack[top][1] = (unsigned char)next[k][1];
+				top++;
+			}
+	}
+	return 0;
+}
+
+/* Two records conflict when one failure could match both: which applies would be chance. */
+static int conflicts(const struct divergence *a, const struct divergence *b)
+{
+	return strcmp(a->id, b->id) == 0 && (!a->families || !b->families || (a->families & b->families)) &&
+	       globs_overlap(a->on, b->on);
+}
+
+/*
+ * A message shown on a terminal: control characters (ESC starting an
+ * escape sequence, a newline making a second line) become \xNN, and so do
+ * the C1 controls' UTF-8 encodings (U+0080..U+009F).
+ */
+static void escape_controls(char *msg, size_t size)
+{
+	char raw[2048];
+	size_t n = 0;
+
+	snprintf(raw, sizeof raw, "%s", msg);
+	for (const unsigned char *c = (const unsigned char *)raw; *c && n + 1 < size; c++) {
+		int c1 = c[0] == 0xc2 && c[1] >= 0x80 && c[1] <= 0x9f;
+
+		if (*c < 0x20 || *c == 0x7f || c1) {
+			if (n + 5 > size - 1)
+				break;
+			if (c1) /* shown as the code point, and its second byte consumed */
+				snprintf(msg + n, size - n, "\\x%02x", (unsigned)*++c);
+			else
+				snprintf(msg + n, size - n, "\\x%02x", (unsigned)*c);
+			n += 4;
+		} else {
+			msg[n++] = (char)*c;
+		}
+	}
+	msg[n] = '\0';
+}
+
+static int parse_records(struct divergences *d, const char *text, const char *filename, char *err,
+			 size_t errsize)
 {
 	struct divergence *cur = NULL;
 	unsigned lineno = 0;
@@ -242,61 +330,114 @@ int divergences_parse(struct divergences *d, const char *text, const char *filen
 	return 0;
 }
 
-struct loading {
-	struct divergences *d;
-	const char *dir;
-	char *err;
-	size_t errsize;
+int divergences_parse(struct divergences *d, const char *text, const char *filename, char *err,
+		      size_t errsize)
+{
+	size_t first = d->n;
+
+	if (parse_records(d, text, filename, err, errsize) == -1) {
+		escape_controls(err, errsize);
+		return -1;
+	}
+	for (size_t i = first; i < d->n; i++)
+		for (size_t k = 0; k < i; k++)
+			if (conflicts(&d->items[k], &d->items[i])) {
+				snprintf(err, errsize,
+					 "%s: the record for %s conflicts with %s's: both can match one "
+					 "label (on: %s, on: %s) and family; make their on: or family: "
+					 "lines exclusive",
+					 d->items[i].where, d->items[i].id, d->items[k].where,
+					 d->items[k].on, d->items[i].on);
+				escape_controls(err, errsize);
+				return -1;
+			}
+	return 0;
+}
+
+/* A divergence file is a page of records; anything near this size is some other file. */
+#define MAX_DIVERGENCE_FILE (1024 * 1024)
+
+struct listing {
+	char **names;
+	size_t n;
 	int failed;
 };
 
-static void load_file(const char *name, void *ctx)
+static void note_name(const char *name, void *ctx)
 {
-	struct loading *l = ctx;
-	char path[1024], *text;
-	FILE *f;
-	long size;
+	struct listing *l = ctx;
+	char **grown = l->failed ? NULL : realloc(l->names, (l->n + 1) * sizeof *grown);
 
-	if (l->failed)
-		return;
-	snprintf(path, sizeof path, "%s/%s", l->dir, name);
-	f = fopen(path, "rb");
-	if (!f || fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
-		snprintf(l->err, l->errsize, "cannot read %s: %s", path, strerror(errno));
+	if (!grown || !(grown[l->n] = malloc(strlen(name) + 1))) {
+		l->names = grown ? grown : l->names;
 		l->failed = 1;
-		if (f)
-			fclose(f);
 		return;
 	}
-	text = malloc((size_t)size + 1);
-	if (!text || fread(text, 1, (size_t)size, f) != (size_t)size) {
-		snprintf(l->err, l->errsize, "cannot read %s", path);
-		l->failed = 1;
-	} else {
-		text[size] = '\0';
-		if (strlen(text) != (size_t)size) {
-			snprintf(l->err, l->errsize, "%s: contains a NUL byte", path);
-			l->failed = 1;
-		} else if (divergences_parse(l->d, text, name, l->err, l->errsize) == -1) {
-			l->failed = 1;
-		}
-	}
-	free(text);
-	fclose(f);
+	strcpy(grown[l->n], name);
+	l->names = grown;
+	l->n++;
 }
 
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int load_file(struct divergences *d, const char *dir, const char *name, char *err, size_t errsize)
+{
+	char path[1024], *text = NULL;
+	FILE *f;
+	long size;
+	int status = -1;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	f = fopen(path, "rb");
+	if (!f || fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0)
+		snprintf(err, errsize, "cannot read %s: %s", path, strerror(errno));
+	else if (size > MAX_DIVERGENCE_FILE)
+		snprintf(err, errsize, "%s: %ld bytes; a divergence file is at most 1 MiB (%d bytes)", path,
+			 size, MAX_DIVERGENCE_FILE);
+	else if (!(text = malloc((size_t)size + 1)) || fread(text, 1, (size_t)size, f) != (size_t)size)
+		snprintf(err, errsize, "cannot read %s", path);
+	else if ((text[size] = '\0', strlen(text) != (size_t)size))
+		snprintf(err, errsize, "%s: contains a NUL byte", path);
+	else
+		status = divergences_parse(d, text, name, err, errsize);
+	free(text);
+	if (f)
+		fclose(f);
+	return status;
+}
+
+/* The files are read in name order: which record a message names must not depend on the file system. */
 int divergences_load(struct divergences *d, const char *dir, char *err, size_t errsize)
 {
-	struct loading l = {.d = d, .dir = dir, .err = err, .errsize = errsize, .failed = 0};
+	struct listing l = {NULL, 0, 0};
+	int status = 0;
 
 	d->items = NULL;
 	d->n = 0;
-	if (plat_list_files(dir, ".txt", load_file, &l) == -1) {
+	if (plat_list_files(dir, ".txt", note_name, &l) == -1) {
 		snprintf(err, errsize, "cannot read the divergences directory %s: %s", dir,
 			 strerror(errno));
-		return -1;
+		status = -1;
+	} else if (l.failed) {
+		snprintf(err, errsize, "out of memory listing %s", dir);
+		status = -1;
+	} else {
+		if (l.n) /* qsort(NULL, 0) is undefined */
+			qsort(l.names, l.n, sizeof *l.names, by_name);
+		for (size_t i = 0; i < l.n && status == 0; i++)
+			status = load_file(d, dir, l.names[i], err, errsize);
 	}
-	return l.failed ? -1 : 0;
+	for (size_t i = 0; i < l.n; i++)
+		free(l.names[i]);
+	free(l.names);
+	if (status == -1) {
+		escape_controls(err, errsize);
+		divergences_free(d);
+	}
+	return status;
 }
 
 const struct divergence *divergence_find(const struct divergences *d, const char *label,

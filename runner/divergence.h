@@ -54,10 +54,15 @@ struct divergences {
 	size_t n;
 };
 
-/* Parse one file's text, appending.  0, or -1 with "file:line: problem" in err. */
+/*
+ * Parse one file's text, appending.  0, or -1 with "file:line: problem" in
+ * err, its control characters shown as \xNN.  A record that could match the
+ * same failure as one before it (the same case, a family in common, on:
+ * globs some label matches both) is a problem: which applied would be chance.
+ */
 int divergences_parse(struct divergences *d, const char *text, const char *filename, char *err,
 		      size_t errsize);
-/* Load every *.txt in dir.  0, or -1 with a message. */
+/* Load every *.txt in dir (in name order, each at most 1 MiB).  0, or -1 with a message. */
 int divergences_load(struct divergences *d, const char *dir, char *err, size_t errsize);
 /* The record for this label, case and family, or NULL. */
 const struct divergence *divergence_find(const struct divergences *d, const char *label,

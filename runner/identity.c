@@ -3,6 +3,7 @@
 #include "platform.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -17,6 +18,31 @@ static void label_word(char *out, size_t size, const char *s)
 		out[n] = isalnum((unsigned char)c) || c == '.' || c == '_' ? c : '_';
 	}
 	out[n] = '\0';
+}
+
+int label_check(const char *label, char *why, size_t whysize)
+{
+	const size_t most = sizeof ((struct identity *)0)->label - 1;
+	size_t len = strlen(label), bad = 0;
+
+	while (bad < len && (unsigned char)label[bad] >= 0x20 && label[bad] != 0x7f &&
+	       !strchr("/\\:*?\"<>| ", label[bad]))
+		bad++;
+	if (!len)
+		snprintf(why, whysize, "the label is empty");
+	else if (bad < len && ((unsigned char)label[bad] < 0x20 || label[bad] == 0x7f))
+		snprintf(why, whysize, "the label has a control character (\\x%02x) at character %zu",
+			 (unsigned)(unsigned char)label[bad], bad + 1);
+	else if (bad < len)
+		snprintf(why, whysize, "the label has '%c' at character %zu (a label is a file name: "
+			 "none of / \\ : * ? \" < > | or space)", label[bad], bad + 1);
+	else if (len > most)
+		snprintf(why, whysize, "the label is %zu characters long; at most %zu fit", len, most);
+	else if (label[0] == '.')
+		snprintf(why, whysize, "the label starts with '.' (a label is a visible file name)");
+	else
+		return 0;
+	return -1;
 }
 
 void make_label(char *out, size_t size, const struct identity *id)
@@ -39,6 +65,12 @@ void make_label(char *out, size_t size, const struct identity *id)
 	/* a target that is its own platform (gvisor-20221219-...) is named once */
 	snprintf(out, size, "%s-%s%s%s-%s-%s", os, v ? version : "unknown",
 		 strcmp(os, target) ? "-" : "", strcmp(os, target) ? target : "", stack, machine);
+	if (id->link.set) {
+		char tag[96];
+		size_t n = strlen(out);
+		link_tag(&id->link, tag, sizeof tag);
+		snprintf(out + n, size - n, "-link-%s", tag);
+	}
 }
 
 void identity_of_this_machine(struct identity *id, const char *target, const char *label_override)
@@ -73,6 +105,11 @@ void identity_write(FILE *out, const struct identity *id)
 		fprintf(out, "# command: %s\n", id->command);
 	if (id->partial[0])
 		fprintf(out, "# partial: %s\n", id->partial);
+	if (id->link.set) {
+		char link[160];
+		link_describe(&id->link, link, sizeof link);
+		fprintf(out, "# link: %s (inet, inet6: netem on lo; unix is not on a link)\n", link);
+	}
 	if (id->sysctls[0])
 		fputs(id->sysctls, out);
 	else

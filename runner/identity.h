@@ -2,6 +2,8 @@
 #ifndef RUNNER_IDENTITY_H
 #define RUNNER_IDENTITY_H
 
+#include "link.h"
+
 #include <stddef.h>
 #include <stdio.h>
 
@@ -16,6 +18,7 @@ struct identity {
 	char command[1024]; /* "sockconf run -j 2 rst.*": how the run was asked for */
 	char partial[512];  /* "3 of 52 cases: rst.*": a filtered run; "": the whole catalogue */
 	char sysctls[1024]; /* "# sysctl ..." lines a target reported; "": this machine's */
+	struct link link;   /* --link the connections crossed (link.h); .set 0: loopback as it is */
 };
 
 /* "0.7+g1a2b3c4": the release and commit (the Makefile writes it to $(BUILD)/version.c) */
@@ -23,8 +26,17 @@ extern const char sockconf_version[];
 
 void identity_of_this_machine(struct identity *id, const char *target, const char *label_override);
 /* "linux-6.18.44-native-kernel-x86_64": the OS lowercased, the release's leading
- * version, the target (unless it is the OS: gvisor), the stack, the machine. */
+ * version, the target (unless it is the OS: gvisor), the stack, the machine;
+ * a run behind --link adds "-link-d20ms", so it sits beside the loopback run. */
 void make_label(char *out, size_t size, const struct identity *id);
+/*
+ * A label is a file name (results/<label>.tap) and a TAP comment: at least
+ * one printable character, no control character, none of / \ : * ? " < > |
+ * or space, no leading '.', and it fits struct identity's label.  0, or -1
+ * with the reason (control characters shown escaped) in why.  The rule for
+ * --label and for the label a guest's runner reports.
+ */
+int label_check(const char *label, char *why, size_t whysize);
 /* The comment lines a run's TAP starts with. */
 void identity_write(FILE *out, const struct identity *id);
 

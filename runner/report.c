@@ -219,7 +219,46 @@ static void report_family(FILE *out, unsigned k, const struct point *p, enum fam
 	fprintf(out, "      ...\n");
 }
 
-static const char *directive(const struct case_result *r)
+/*
+ * A case every family skipped: why.  The reason itself when the families
+ * share one ("packet capture is not permitted here (needs CAP_NET_RAW)"),
+ * else each reason after the families that gave it
+ * ("inet, inet6: packet capture ...; unix: AF_UNIX sockets put nothing on a wire").
+ */
+static const char *skip_reason_of(const struct point *p)
+{
+	return p->skip_reason[0] ? p->skip_reason : "no reason given";
+}
+
+static const char *skip_reasons(const struct case_tap *t, char *buf, size_t size)
+{
+	char raw[1024];
+	size_t n = 0;
+	unsigned groups = 0;
+
+	raw[0] = '\0';
+	for (unsigned i = 0; i < t->npoints && n < sizeof raw; i++) {
+		const char *why = skip_reason_of(&t->points[i]);
+		unsigned k = 0;
+
+		while (k < i && strcmp(skip_reason_of(&t->points[k]), why) != 0)
+			k++;
+		if (k < i)
+			continue; /* written with the earlier family that gave it */
+		n += (size_t)snprintf(raw + n, sizeof raw - n, "%s%s", groups++ ? "; " : "",
+				      t->points[i].family);
+		for (k = i + 1; k < t->npoints && n < sizeof raw; k++)
+			if (strcmp(skip_reason_of(&t->points[k]), why) == 0)
+				n += (size_t)snprintf(raw + n, sizeof raw - n, ", %s", t->points[k].family);
+		if (n < sizeof raw)
+			n += (size_t)snprintf(raw + n, sizeof raw - n, ": %s", why);
+	}
+	if (groups == 1) /* one reason: naming the families adds nothing */
+		snprintf(raw, sizeof raw, "%s", skip_reason_of(&t->points[0]));
+	return line_text(raw, "", ' ', buf, size);
+}
+
+static const char *directive(const struct case_result *r, char *buf, size_t size)
 {
 	switch (r->verdict) {
 	case CV_TODO:
@@ -228,7 +267,11 @@ static const char *directive(const struct case_result *r)
 	case CV_TODO_PASSED:
 		return r->todo_kind == KIND_DOCUMENTED ? " # TODO documented record no longer holds"
 						       : " # TODO recorded divergence no longer diverges";
-	case CV_SKIP: return " # SKIP no family applies here";
+	case CV_SKIP: {
+		char why[1024];
+		snprintf(buf, size, " # SKIP %s", skip_reasons(&r->tap, why, sizeof why));
+		return buf;
+	}
 	default: return "";
 	}
 }
@@ -236,6 +279,7 @@ static const char *directive(const struct case_result *r)
 void report_case(FILE *out, unsigned number, const struct case_result *r)
 {
 	const struct case_tap *t = &r->tap;
+	char skip[1100];
 
 	if (r->tap_ok || t->npoints) {
 		char text[sizeof t->claim > sizeof t->cites[0] ? sizeof t->claim : sizeof t->cites[0]];
@@ -260,7 +304,7 @@ void report_case(FILE *out, unsigned number, const struct case_result *r)
 	/* a divergence is "not ok # TODO": prove counts it as a known failure */
 	fprintf(out, "%s %u - %s%s\n", r->verdict == CV_FAIL || r->verdict == CV_TODO ? "not ok" : "ok",
 		number, r->entry->id,
-		directive(r));
+		directive(r, skip, sizeof skip));
 	if (r->verdict == CV_PASS || r->verdict == CV_SKIP)
 		return;
 	fprintf(out, "  ---\n");

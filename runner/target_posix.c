@@ -202,10 +202,12 @@ static int write_results(const char *out_dir, const char *label, int partial, co
 	return 0;
 }
 
-/* A label from the guest is a file name here: nothing that leaves the directory. */
+/* A label from the guest is a file name here: the rule --label follows (identity.c). */
 static int safe_label(const char *s)
 {
-	return s[0] && s[0] != '.' && !strpbrk(s, "/\\:*?\"<>| ");
+	char why[160];
+
+	return label_check(s, why, sizeof why) == 0;
 }
 
 int target_run_guest(const struct options *o, const struct catalog *cat, const char *exe_dir,

@@ -98,6 +98,8 @@ void initramfs_chardev(struct initramfs *fs, const char *name, unsigned perm, un
 		       unsigned rminor);
 /* A host file as `in`, its directories first; a dynamically linked one's libraries: see below. */
 void initramfs_file(struct initramfs *fs, const char *in, const char *host);
+/* A host shared object (an LD_PRELOAD library) as `in`, with the libraries it needs. */
+void initramfs_library(struct initramfs *fs, const char *in, const char *host);
 /* Each file of host_dir whose name ends with suffix ("" for all), into the directory `into`. */
 void initramfs_tree(struct initramfs *fs, const char *host_dir, const char *suffix,
 		    const char *into);

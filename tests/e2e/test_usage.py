@@ -18,7 +18,8 @@ BAD = {
     "timeout_no_value": (["run", "--timeout"], "sockconf: bad value '' for --timeout"),
     "repeat_zero": (["run", "--repeat", "0"], "sockconf: bad value '0' for --repeat"),
     "out_empty": (["run", "--out="], "sockconf: bad value '' for --out="),
-    "label_with_slash": (["run", "--label", "a/b"], "sockconf: bad value 'a/b' for --label"),
+    "label_with_slash": (["run", "--label", "a/b"], "sockconf: bad value 'a/b' for --label: the label has '/' at character 2 "
+                         "(a label is a file name: none of / \\ : * ? \" < > | or space)"),
     "unknown_command": (["frobnicate"], "sockconf: unknown command frobnicate (expected run, list, matrix or diff)"),
     "no_command": ([], "sockconf: no command given (run or list)"),
     "only_options": (["-j", "2"], "sockconf: no command given (run or list)"),

@@ -89,7 +89,7 @@ static void test_parse_appends_to_what_is_loaded(void)
 
 static void test_family_list_may_use_commas(void)
 {
-	ASSERT_INT_EQ(parse("a.b\n on: *\n family: inet,unix\n kind: divergence\n why: w\n source: s\n"),
+	ASSERT_INT_EQ(parse("a.b\n on: linux-*\n family: inet,unix\n kind: divergence\n why: w\n source: s\n"),
 		      0);
 	if (d.n == 1)
 		ASSERT_INT_EQ(d.items[0].families, family_bit("inet") | family_bit("unix"));
@@ -169,26 +169,26 @@ static void test_empty_file_and_comments_only_give_no_records(void)
 
 static void test_unknown_key_is_an_error(void)
 {
-	ASSERT_REJECTED("a.b\n on: *\n colour: red\n kind: divergence\n why: w\n source: s\n",
+	ASSERT_REJECTED("a.b\n on: linux-*\n colour: red\n kind: divergence\n why: w\n source: s\n",
 			"linux.txt:3:", "colour");
 }
 
 static void test_unknown_family_is_an_error(void)
 {
-	ASSERT_REJECTED("a.b\n on: *\n family: inet ipx\n kind: divergence\n why: w\n source: s\n",
+	ASSERT_REJECTED("a.b\n on: linux-*\n family: inet ipx\n kind: divergence\n why: w\n source: s\n",
 			"linux.txt:3:", "ipx");
 }
 
 /* A "family:" line naming no family must not widen the record to every family. */
 static void test_family_with_no_names_is_an_error(void)
 {
-	ASSERT_REJECTED("a.b\n on: *\n family: ,\n kind: divergence\n why: w\n source: s\n",
+	ASSERT_REJECTED("a.b\n on: linux-*\n family: ,\n kind: divergence\n why: w\n source: s\n",
 			"linux.txt:3:", "family");
 }
 
 static void test_missing_on_is_an_error(void)
 {
-	ASSERT_REJECTED("# c\na.b\n kind: divergence\n why: w\n source: s\nc.d\n on: *\n"
+	ASSERT_REJECTED("# c\na.b\n kind: divergence\n why: w\n source: s\nc.d\n on: linux-*\n"
 			" kind: divergence\n why: w\n source: s\n",
 			"linux.txt:2:", "'on:'");
 	ASSERT_CONTAINS(err, "a.b");
@@ -196,12 +196,12 @@ static void test_missing_on_is_an_error(void)
 
 static void test_missing_why_is_an_error(void)
 {
-	ASSERT_REJECTED("a.b\n on: *\n kind: divergence\n source: s\n", "linux.txt:1:", "'why:'");
+	ASSERT_REJECTED("a.b\n on: linux-*\n kind: divergence\n source: s\n", "linux.txt:1:", "'why:'");
 }
 
 static void test_missing_source_is_an_error(void)
 {
-	ASSERT_REJECTED("a.b\n on: *\n kind: divergence\n why: w\n", "linux.txt:1:", "'source:'");
+	ASSERT_REJECTED("a.b\n on: linux-*\n kind: divergence\n why: w\n", "linux.txt:1:", "'source:'");
 }
 
 static void test_missing_kind_is_an_error(void)
@@ -250,7 +250,7 @@ static void test_documented_record_cites_its_platforms_documents(void)
 
 static void test_documented_record_names_its_platform(void)
 {
-	ASSERT_REJECTED("a.b\n on: *\n kind: documented\n why: w\n"
+	ASSERT_REJECTED("a.b\n on: *-native-*\n kind: documented\n why: w\n"
 			" source: https://man7.org/linux/man-pages/man7/socket.7.html\n",
 			"linux.txt:1:", "names no platform");
 	ASSERT_REJECTED("a.b\n on: linux*\n kind: documented\n why: w\n"
@@ -265,7 +265,7 @@ static void test_documented_record_names_its_platform(void)
 
 static void test_too_many_sources_is_an_error(void)
 {
-	ASSERT_REJECTED("a.b\n on: *\n kind: divergence\n why: w\n source: 1\n source: 2\n"
+	ASSERT_REJECTED("a.b\n on: linux-*\n kind: divergence\n why: w\n source: 1\n source: 2\n"
 			" source: 3\n source: 4\n source: 5\n",
 			"linux.txt:9:", "sources");
 }
@@ -277,36 +277,73 @@ static void test_indented_line_before_any_id_is_an_error(void)
 
 static void test_key_without_colon_is_an_error(void)
 {
-	ASSERT_REJECTED("a.b\n on: *\n why because\n kind: divergence\n source: s\n", "linux.txt:3:",
+	ASSERT_REJECTED("a.b\n on: linux-*\n why because\n kind: divergence\n source: s\n", "linux.txt:3:",
 			"why because");
 }
 
 static void test_empty_value_is_an_error(void)
 {
-	ASSERT_REJECTED("a.b\n on: *\n why:   \n source: s\n", "linux.txt:3:", "'why:' has no value");
-	ASSERT_REJECTED("a.b\n on: *\n kind:\n source: s\n", "linux.txt:3:", "'kind:' has no value");
+	ASSERT_REJECTED("a.b\n on: linux-*\n why:   \n source: s\n", "linux.txt:3:", "'why:' has no value");
+	ASSERT_REJECTED("a.b\n on: linux-*\n kind:\n source: s\n", "linux.txt:3:", "'kind:' has no value");
 }
 
 static void test_bad_id_is_an_error(void)
 {
-	ASSERT_REJECTED("shutrd data_dropped\n on: *\n kind: divergence\n why: w\n source: s\n",
+	ASSERT_REJECTED("shutrd data_dropped\n on: linux-*\n kind: divergence\n why: w\n source: s\n",
 			"linux.txt:1:", "case id");
-	ASSERT_REJECTED("a.b\n on: *\n kind: divergence\n why: w\n source: s\nrst/x\n",
+	ASSERT_REJECTED("a.b\n on: linux-*\n kind: divergence\n why: w\n source: s\nrst/x\n",
 			"linux.txt:6:", "rst/x");
 	/* a key written without its indentation is no id either */
-	ASSERT_REJECTED("a.b\n on: *\n kind: divergence\n why: w\n source: s\nfamily: inet\n",
+	ASSERT_REJECTED("a.b\n on: linux-*\n kind: divergence\n why: w\n source: s\nfamily: inet\n",
 			"linux.txt:6:", "case id");
 }
 
 static void test_line_too_long_is_an_error(void)
 {
 	char text[4096];
+	size_t at;
 
-	strcpy(text, "a.b\n on: *\n why: ");
-	memset(text + strlen(text), 'w', 3000);
-	text[17 + 3000] = '\0';
+	strcpy(text, "a.b\n on: linux-*\n why: ");
+	at = strlen(text);
+	memset(text + at, 'w', 3000);
+	text[at + 3000] = '\0';
 	strcat(text, "\n source: s\n");
 	ASSERT_REJECTED(text, "linux.txt:3:", "too long");
+}
+
+#define RECORD(id, on, family) id "\n on: " on "\n" family " kind: divergence\n why: w\n source: s\n"
+
+static void test_record_on_every_platform_is_an_error(void)
+{
+	ASSERT_REJECTED(RECORD("a.b", "*", ""), "linux.txt:1:", "'on: *' matches every platform");
+	ASSERT_REJECTED(RECORD("a.b", "?*?", ""), "linux.txt:1:", "matches every platform");
+	ASSERT_INT_EQ(parse(RECORD("a.b", "*-native-*", "")), 0);
+}
+
+static void test_records_that_can_match_one_failure_conflict(void)
+{
+	/* the same glob; globs that meet (linux-6.1* and linux-*-qemu-*: linux-6.12-qemu-...) */
+	ASSERT_REJECTED(RECORD("a.b", "linux-*", "") RECORD("a.b", "linux-*", ""), "linux.txt:6:",
+			"conflicts with linux.txt:1's");
+	ASSERT_REJECTED(RECORD("a.b", "linux-6.1*", " family: inet\n")
+			RECORD("a.b", "linux-*-qemu-*", " family: inet inet6\n"),
+			"linux.txt:7:", "conflicts with linux.txt:1's");
+	ASSERT_REJECTED(RECORD("a.b", "l?nux-*", "") RECORD("a.b", "*x-6.1", " family: unix\n"),
+			"linux.txt:6:", "conflicts");
+	/* apart: another case, family or platform */
+	ASSERT_INT_EQ(parse(RECORD("a.b", "linux-*", "") RECORD("a.c", "linux-*", "")), 0);
+	ASSERT_INT_EQ(parse(RECORD("a.b", "linux-*", " family: inet\n")
+			    RECORD("a.b", "linux-*", " family: inet6 unix\n")), 0);
+	ASSERT_INT_EQ(parse(RECORD("a.b", "linux-*", "") RECORD("a.b", "gvisor-*", "")), 0);
+	ASSERT_INT_EQ(parse(RECORD("a.b", "linux-*-native", "") RECORD("a.b", "linux-*-qemu", "")), 0);
+	ASSERT_INT_EQ(parse(RECORD("a.b", "linux-6.1?", "") RECORD("a.b", "linux-6.1", "")), 0);
+}
+
+static void test_control_characters_in_a_message_are_escaped(void)
+{
+	ASSERT_REJECTED("a.b\n on: linux-*\n \x1b[2Jcolour: red\n", "linux.txt:3:",
+			"unknown key '\\x1b[2Jcolour'");
+	CU_ASSERT_PTR_NULL(strchr(err, 0x1b));
 }
 
 static void test_shipped_linux_records_parse(void)
@@ -369,6 +406,9 @@ static const struct unit_test tests[] = {
 	UNIT_TEST(test_empty_value_is_an_error),
 	UNIT_TEST(test_bad_id_is_an_error),
 	UNIT_TEST(test_line_too_long_is_an_error),
+	UNIT_TEST(test_record_on_every_platform_is_an_error),
+	UNIT_TEST(test_records_that_can_match_one_failure_conflict),
+	UNIT_TEST(test_control_characters_in_a_message_are_escaped),
 	UNIT_TEST(test_shipped_linux_records_parse),
 };
 

@@ -88,6 +88,27 @@ static void test_label_is_cut_to_the_buffer(void)
 	ASSERT_STR_EQ(small, "linux-6.18.");
 }
 
+/* label_check: the one rule for --label and for a guest's label */
+static void test_label_check_takes_a_file_name_on_one_line(void)
+{
+	char why[160], longest[160], too_long[161];
+
+	memset(longest, 'l', sizeof longest - 1), longest[sizeof longest - 1] = '\0';
+	memset(too_long, 'l', sizeof too_long - 1), too_long[sizeof too_long - 1] = '\0';
+	ASSERT_INT_EQ(label_check("linux-6.18.44-native-kernel-x86_64", why, sizeof why), 0);
+	ASSERT_INT_EQ(label_check(longest, why, sizeof why), 0);
+	ASSERT_INT_EQ(label_check(too_long, why, sizeof why), -1);
+	ASSERT_STR_EQ(why, "the label is 160 characters long; at most 159 fit");
+	ASSERT_INT_EQ(label_check("a\nok 9 - x", why, sizeof why), -1);
+	ASSERT_STR_EQ(why, "the label has a control character (\\x0a) at character 2");
+	ASSERT_INT_EQ(label_check("a\x7f", why, sizeof why), -1);
+	ASSERT_CONTAINS(why, "(\\x7f)");
+	ASSERT_INT_EQ(label_check("a b", why, sizeof why), -1);
+	ASSERT_CONTAINS(why, "' ' at character 2");
+	ASSERT_INT_EQ(label_check(".hidden", why, sizeof why), -1);
+	ASSERT_INT_EQ(label_check("", why, sizeof why), -1);
+}
+
 static const struct unit_test tests[] = {
 	UNIT_TEST(test_label_drops_the_local_release_suffix),
 	UNIT_TEST(test_label_of_a_plain_release_under_uml),
@@ -98,6 +119,7 @@ static const struct unit_test tests[] = {
 	UNIT_TEST(test_label_words_make_no_directories),
 	UNIT_TEST(test_two_machines_on_one_kernel_get_two_labels),
 	UNIT_TEST(test_label_is_cut_to_the_buffer),
+	UNIT_TEST(test_label_check_takes_a_file_name_on_one_line),
 };
 
 void register_label_tests(void)
