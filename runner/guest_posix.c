@@ -18,6 +18,11 @@
  *           panic=-1 with -no-reboot ends QEMU on a panic, with exit 0: only
  *           the channel's last line is a verdict.
  *
+ * --link: the init loads the guest kernel's sch_netem.ko (qemu: from the
+ * kernel's package, unpacked with xz; uml: Debian's UML modules) and the
+ * guest's runner, given --link, puts itself behind netem as a native run
+ * does (link_posix.c), with this machine's tc (its libraries come along).
+ *
  * Both guests write one channel (see target_posix.c).
  */
 
@@ -89,6 +94,11 @@ static int guest_command(char *out, size_t size, const struct options *o, const 
 	}
 	if (o->times)
 		append(out, size, " --times");
+	if (o->link.set) { /* the guest's runner puts its cases behind netem, as a native run does */
+		link_describe(&o->link, word, sizeof word);
+		append(out, size, " --link ");
+		append(out, size, word); /* digits, letters and ,=.%: one word for sh */
+	}
 	if (o->label) {
 		append(out, size, " --label ");
 		shell_quote(word, sizeof word, o->label);
@@ -101,6 +111,37 @@ static int guest_command(char *out, size_t size, const struct options *o, const 
 			return -1;
 	}
 	return 0;
+}
+
+/*
+ * The guest starts with an empty environment: these settings of ours pass
+ * through to its runner and cases, and SOCKCONF_PRELOAD=PATH (qemu), a
+ * library copied into the initramfs, becomes their LD_PRELOAD, as it is for
+ * a native run under LD_PRELOAD (tests/mutants); the init and busybox are
+ * not preloaded.  Words for sh, each followed by a space; -1 when too long.
+ */
+static int guest_environment(char *out, size_t size, const char *preload_in)
+{
+	static const char *const passed[] = {"SOCKCONF_WAIT_MS", "SOCKCONF_QUIET_MS", "SOCKCONF_MUTANT"};
+	char word[1200];
+	int failed = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < sizeof passed / sizeof passed[0]; i++) {
+		const char *value = getenv(passed[i]);
+
+		if (!value)
+			continue;
+		shell_quote(word, sizeof word, value);
+		failed |= append(out, size, passed[i]) | append(out, size, "=") |
+			  append(out, size, word) | append(out, size, " ");
+	}
+	if (preload_in) {
+		shell_quote(word, sizeof word, preload_in);
+		failed |= append(out, size, "LD_PRELOAD=") | append(out, size, word) |
+			  append(out, size, " ");
+	}
+	return failed ? -1 : 0;
 }
 
 /* The end of both init scripts: run, report on the channel, power off. */
@@ -176,12 +217,16 @@ int uml_setup(struct guest *g, const struct options *o, const char *exe_dir, con
 		 "$B mount -t proc proc /proc\n"
 		 "$B mount -t hostfs -o \"$G/out\" hostfs \"$G/out\"\n"
 		 "$B insmod $M/lib/crc-ccitt.ko && $B insmod $M/net/ipv6/ipv6.ko\n"
+		 "%s"
 		 "$B ip link set lo up\n"
 		 "cd %s\n" GUEST_RUN_AND_REPORT
 		 "echo $rc >/proc/exitcode\n"
 		 "$B sync\n"
 		 "$B poweroff -f\n",
-		 busybox, busybox, q_dir, q_cwd, "/tmp", cmd, "/tmp", "/tmp", "\"$G/out/channel\"");
+		 busybox, busybox, q_dir,
+		 /* --link: Debian's UML modules have sch_netem (it needs no other module); tc is this machine's */
+		 o->link.set ? "$B insmod $M/net/sched/sch_netem.ko\n" : "", q_cwd, "/tmp", cmd, "/tmp",
+		 "/tmp", "\"$G/out/channel\"");
 	snprintf(init, sizeof init, "%s/init", g->dir);
 	if (write_text(init, script, 0755) == -1) {
 		snprintf(err, errsize, "--target uml: cannot write %s: %s", init, strerror(errno));
@@ -223,12 +268,24 @@ static const char qemu_fetch[] =
 	"apt-get download \"$dep\" || { apt-get update -qq && apt-get download \"$dep\"; }\n"
 	"dpkg-deb --fsys-tarfile ./*.deb | tar -x --wildcards './boot/vmlinuz-*'\n"
 	"mv ./boot/vmlinuz-* ../vmlinuz.new\n"
+	"# --link: the kernel's netem, uncompressed (busybox insmod loads a plain .ko); best effort\n"
+	"if dpkg-deb --fsys-tarfile ./*.deb | tar -x --wildcards './lib/modules/*/kernel/net/sched/sch_netem.ko*' 2>/dev/null; then\n"
+	"  for m in ./lib/modules/*/kernel/net/sched/sch_netem.ko*; do\n"
+	"    case $m in *.xz) xz -dc \"$m\" >../sch_netem.ko.new ;; *) cp \"$m\" ../sch_netem.ko.new ;; esac &&\n"
+	"      mv ../sch_netem.ko.new ../sch_netem.ko || rm -f ../sch_netem.ko.new\n"
+	"  done\n"
+	"fi\n"
 	"cd .. && rm -rf fetch\n"
 	"echo \"$dep\" >package && mv vmlinuz.new vmlinuz\n";
 
-/* The kernel QEMU boots: $SOCKCONF_QEMU_KERNEL, or Debian's, fetched once into cache_dir. */
-static int qemu_kernel(struct guest *g, const char *cache_root, char *out, size_t size, char *err,
-		       size_t errsize)
+/*
+ * The kernel QEMU boots: $SOCKCONF_QEMU_KERNEL, or Debian's, fetched once
+ * into cache_dir.  With --link (netem set) also its sch_netem.ko, in
+ * netem: beside a fetched kernel (a cache from before --link is fetched
+ * again), or beside $SOCKCONF_QEMU_KERNEL.
+ */
+static int qemu_kernel(struct guest *g, const char *cache_root, char *out, size_t size,
+		       char *netem, size_t netem_size, char *err, size_t errsize)
 {
 	const char *k = getenv("SOCKCONF_QEMU_KERNEL"), *pkg = getenv("SOCKCONF_QEMU_PACKAGE");
 	char cache[1200], sh[1024];
@@ -236,16 +293,29 @@ static int qemu_kernel(struct guest *g, const char *cache_root, char *out, size_
 
 	if (k && *k) {
 		snprintf(out, size, "%s", k);
-		if (access(out, R_OK) == 0)
-			return 0;
-		snprintf(err, errsize, "--target qemu: SOCKCONF_QEMU_KERNEL=%s cannot be read", k);
-		return -1;
+		if (access(out, R_OK) != 0) {
+			snprintf(err, errsize, "--target qemu: SOCKCONF_QEMU_KERNEL=%s cannot be read", k);
+			return -1;
+		}
+		if (netem) {
+			const char *slash = strrchr(k, '/');
+			snprintf(netem, netem_size, "%.*s%ssch_netem.ko", slash ? (int)(slash - k) : 0, k,
+				 slash ? "/" : "");
+			if (access(netem, R_OK) != 0) {
+				snprintf(err, errsize, "--link needs sch_netem: put the kernel's sch_netem.ko (uncompressed) at %s",
+					 netem);
+				return -1;
+			}
+		}
+		return 0;
 	}
 	if (!pkg || !*pkg || strpbrk(pkg, "/ '\"\\$`"))
 		pkg = QEMU_DEFAULT_PACKAGE;
 	snprintf(cache, sizeof cache, "%s/%s", cache_root, pkg);
 	snprintf(out, size, "%s/vmlinuz", cache);
-	if (access(out, R_OK) == 0)
+	if (netem)
+		snprintf(netem, netem_size, "%s/sch_netem.ko", cache);
+	if (access(out, R_OK) == 0 && (!netem || access(netem, R_OK) == 0))
 		return 0;
 	if (plat_find_program("apt-get", sh, sizeof sh) == -1 || plat_find_program("dpkg-deb", sh, sizeof sh) == -1) {
 		snprintf(err, errsize, "--target qemu: no kernel: fetching %s needs apt-get and dpkg-deb (Debian), or set SOCKCONF_QEMU_KERNEL to a bzImage", pkg);
@@ -273,6 +343,11 @@ static int qemu_kernel(struct guest *g, const char *cache_root, char *out, size_
 		free(e);
 		return -1;
 	}
+	if (netem && access(netem, R_OK) != 0) {
+		snprintf(err, errsize, "--link needs sch_netem: %s has no sch_netem.ko (or xz is missing to unpack it: Debian: apt-get install xz-utils)",
+			 pkg);
+		return -1;
+	}
 	return 0;
 }
 
@@ -284,7 +359,9 @@ int qemu_setup(struct guest *g, const struct options *o, const char *exe_dir, co
 	       const char *div_dir, char *err, size_t errsize)
 {
 	char qemu[1024], busybox[1024], runner[1200], kernel[1200], initrd[1200], libdirs[2048];
-	char cmd[8192], script[12288], sys[64], rel[64], mach[64], cache[1200];
+	char cmd[8192], script[12288], sys[64], rel[64], mach[64], cache[1200], netem[1300], tc[1024];
+	char envs[2048], run[10240], preload_in[1100];
+	const char *link_setup = "", *preload = getenv("SOCKCONF_PRELOAD");
 	struct initramfs fs;
 	size_t n = 0;
 	int failed = 0, closed;
@@ -304,13 +381,34 @@ int qemu_setup(struct guest *g, const struct options *o, const char *exe_dir, co
 	}
 	snprintf(runner, sizeof runner, "%s/sockconf", exe_dir);
 	snprintf(cache, sizeof cache, "%s/qemu-kernel", exe_dir); /* fetched once, kept with the build */
-	if (qemu_kernel(g, cache, kernel, sizeof kernel, err, errsize) == -1)
+	if (qemu_kernel(g, cache, kernel, sizeof kernel, o->link.set ? netem : NULL, sizeof netem, err,
+			errsize) == -1)
 		return -1;
+	/* --link: the guest's runner runs tc in the guest as a native run does; this machine's tc */
+	if (o->link.set && link_find_tc(tc, sizeof tc) == -1) {
+		snprintf(err, errsize, "--link needs tc to set netem up in the guest (Debian: apt-get install iproute2)");
+		return -1;
+	}
 
 	snprintf(g->channel, sizeof g->channel, "%s/channel", g->dir);
 	snprintf(g->console, sizeof g->console, "%s/console", g->dir);
 	if (guest_command(cmd, sizeof cmd, o, "/sockconf", "/cases", "/divergences") == -1) {
 		snprintf(err, errsize, "--target qemu: the command line is too long");
+		return -1;
+	}
+
+	if (preload && *preload) { /* the guest's copy, beside its own libraries */
+		const char *base = strrchr(preload, '/') ? strrchr(preload, '/') + 1 : preload;
+
+		if (access(preload, R_OK) != 0 || !*base) {
+			snprintf(err, errsize, "--target qemu: SOCKCONF_PRELOAD=%s cannot be read", preload);
+			return -1;
+		}
+		snprintf(preload_in, sizeof preload_in, "/preload/%s", base);
+	}
+	if (guest_environment(envs, sizeof envs, preload && *preload ? preload_in : NULL) == -1 ||
+	    (size_t)snprintf(run, sizeof run, "%s%s", envs, cmd) >= sizeof run) {
+		snprintf(err, errsize, "--target qemu: the SOCKCONF_* settings passed to the guest are too long");
 		return -1;
 	}
 
@@ -328,6 +426,13 @@ int qemu_setup(struct guest *g, const struct options *o, const char *exe_dir, co
 	initramfs_file(&fs, "sockconf", runner);
 	initramfs_tree(&fs, cases_dir, "", "cases");
 	initramfs_tree(&fs, div_dir, ".txt", "divergences");
+	if (o->link.set) { /* sch_netem depends on no other module in Debian's 6.12 cloud kernel */
+		initramfs_file(&fs, "lib/modules/sch_netem.ko", netem);
+		initramfs_file(&fs, "usr/sbin/tc", tc); /* its libraries come with the runner's */
+		link_setup = "$B insmod /lib/modules/sch_netem.ko\n";
+	}
+	if (preload && *preload)
+		initramfs_library(&fs, preload_in + 1, preload);
 	failed = initramfs_libraries(&fs, g->dir, libdirs, sizeof libdirs, err, errsize) == -1;
 	snprintf(script, sizeof script,
 		 "#!/bin/busybox sh\n"
@@ -338,11 +443,12 @@ int qemu_setup(struct guest *g, const struct options *o, const char *exe_dir, co
 		 "$B mount -t devtmpfs devtmpfs /dev\n"
 		 "$B mount -t tmpfs tmpfs /tmp\n"
 		 "$B ip link set lo up\n"
+		 "%s"
 		 "export LD_LIBRARY_PATH='%s'\n"
 		 "cd /\n" GUEST_RUN_AND_REPORT
 		 "$B sync\n"
 		 "$B poweroff -f\n",
-		 libdirs, "/tmp", cmd, "/tmp", "/tmp", "/dev/ttyS1");
+		 link_setup, libdirs, "/tmp", run, "/tmp", "/tmp", "/dev/ttyS1");
 	initramfs_text(&fs, "init", script, 0755);
 	closed = initramfs_close(&fs);
 	if (failed)

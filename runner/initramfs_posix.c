@@ -189,6 +189,14 @@ void initramfs_file(struct initramfs *fs, const char *in, const char *host)
 		set_add(&fs->files, &fs->nfiles, host);
 }
 
+void initramfs_library(struct initramfs *fs, const char *in, const char *host)
+{
+	initramfs_parents(fs, in);
+	if (cpio_file(&fs->c, in, host, 0755) == -1)
+		fs->c.failed = 1;
+	set_add(&fs->files, &fs->nfiles, host); /* no PT_INTERP, yet it needs libraries: ldd it */
+}
+
 static void initramfs_listed(const char *name, void *ctx)
 {
 	struct initramfs *fs = ctx;
