@@ -19,8 +19,8 @@
 
 static void graceful_shutdown_sends_no_reset(enum sc_family family)
 {
-	struct sc_conn c = open_connection(family);
-	struct sc_wire *w = wire_watch(&c);
+	struct sc_wire *w;
+	struct sc_conn c = open_watched_connection(family, &w);
 	struct sc_endpoints server_side = endpoints_of(c.peer);
 	int client = c.local, server = c.peer;
 	size_t at_server = 0, at_client = 0;

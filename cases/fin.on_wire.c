@@ -9,8 +9,8 @@
 
 static void close_with_nothing_unread_sends_fin(enum sc_family family)
 {
-	struct sc_conn c = open_connection(family);
-	struct sc_wire *w = wire_watch(&c);
+	struct sc_wire *w;
+	struct sc_conn c = open_watched_connection(family, &w);
 	char buf[16];
 
 	check_call(close(c.peer));

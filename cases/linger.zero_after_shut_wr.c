@@ -10,8 +10,8 @@
 
 static void linger_zero_close_after_shut_wr_resets(enum sc_family family)
 {
-	struct sc_conn c = open_connection(family);
-	struct sc_wire *w = wire_watch(&c);
+	struct sc_wire *w;
+	struct sc_conn c = open_watched_connection(family, &w);
 	struct linger abortive = {1, 0};
 	const struct sc_segment *fin, *rst;
 

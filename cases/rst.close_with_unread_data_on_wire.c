@@ -10,8 +10,8 @@
 
 static void close_with_unread_data_sends_rst_not_fin(enum sc_family family)
 {
-	struct sc_conn c = open_connection(family);
-	struct sc_wire *w = wire_watch(&c);
+	struct sc_wire *w;
+	struct sc_conn c = open_watched_connection(family, &w);
 	static const char data[] = "unread";
 
 	check_int(send(c.local, data, sizeof data, 0), ==, sizeof data);

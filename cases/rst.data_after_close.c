@@ -22,8 +22,8 @@
 
 static void data_after_close_is_answered_with_rst(enum sc_family family)
 {
-	struct sc_conn c = open_connection(family);
-	struct sc_wire *w = wire_watch(&c);
+	struct sc_wire *w;
+	struct sc_conn c = open_watched_connection(family, &w);
 	static const char data[] = "late";
 	char buf[16];
 

@@ -9,8 +9,8 @@
 
 static void linger_zero_close_sends_rst_not_fin(enum sc_family family)
 {
-	struct sc_conn c = open_connection(family);
-	struct sc_wire *w = wire_watch(&c);
+	struct sc_wire *w;
+	struct sc_conn c = open_watched_connection(family, &w);
 	struct linger abortive = {1, 0}; /* linger on, timeout zero: reset, do not linger */
 
 	check_call(setsockopt(c.peer, SOL_SOCKET, SO_LINGER, &abortive, sizeof abortive));

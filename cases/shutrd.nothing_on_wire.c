@@ -9,8 +9,8 @@
 
 static void shut_rd_sends_nothing(enum sc_family family)
 {
-	struct sc_conn c = open_connection(family);
-	struct sc_wire *w = wire_watch(&c);
+	struct sc_wire *w;
+	struct sc_conn c = open_watched_connection(family, &w);
 	unsigned mark = wire_mark(w);
 
 	check_call(shutdown(c.local, SHUT_RD));

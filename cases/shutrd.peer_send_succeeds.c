@@ -3,8 +3,9 @@
  * connection for the peer: its later send() succeeds, since its socket is
  * neither shut down for writing nor disconnected.
  *
- * Timeline:  local: shutdown(SHUT_RD) (nothing on the wire)  ;
- *            peer: send(5 pattern bytes) == 5
+ * Timeline:  local: shutdown(SHUT_RD) (nothing on the wire: the peer stays
+ *            unreadable for a quiet window, so a reset sent by the call would
+ *            have arrived over any link)  ;  peer: send(5 pattern bytes) == 5
  */
 #include "sockconf.h"
 
@@ -14,6 +15,7 @@ static void peer_can_still_send_after_shut_rd(enum sc_family family)
 	unsigned char data[5];
 
 	check_call(shutdown(c.local, SHUT_RD));
+	check_stays_unreadable(c.peer, "shutdown(SHUT_RD) sends the peer nothing: no FIN, no RST");
 	pattern_fill(data, sizeof data, 0);
 	/* MSG_NOSIGNAL: a stack that fails the send with EPIPE reports it, rather than killing the case */
 	check_int(send(c.peer, data, sizeof data, MSG_NOSIGNAL), ==, sizeof data);

@@ -12,8 +12,8 @@
 
 static void fin_is_numbered_after_the_last_data_byte(enum sc_family family)
 {
-	struct sc_conn c = open_connection(family);
-	struct sc_wire *w = wire_watch(&c);
+	struct sc_wire *w;
+	struct sc_conn c = open_watched_connection(family, &w);
 	unsigned char data[N];
 	const struct sc_segment *fin;
 

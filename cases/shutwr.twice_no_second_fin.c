@@ -10,8 +10,8 @@
 
 static void second_shut_wr_sends_no_fin(enum sc_family family)
 {
-	struct sc_conn c = open_connection(family);
-	struct sc_wire *w = wire_watch(&c);
+	struct sc_wire *w;
+	struct sc_conn c = open_watched_connection(family, &w);
 	unsigned mark;
 
 	check_call(shutdown(c.local, SHUT_WR));

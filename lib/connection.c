@@ -7,7 +7,9 @@
 #define SC_LIB_INTERNAL
 #include "sockconf.h"
 #include "outcome.h"
+#include "path.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -71,33 +73,122 @@ void sc_loopback_address(enum sc_family family, struct sockaddr_storage *ss, soc
 	}
 }
 
-static struct sc_conn open_tcp(enum sc_family family)
+int sc_connect_bounded(int fd, const struct sockaddr *addr, socklen_t len, double *ms)
 {
-	struct sockaddr_storage addr;
-	socklen_t len;
-	int domain = domain_of(family);
-	int listener = open_unconnected(family);
-	struct sc_conn c;
+	double started = now_ms(), deadline = started + sc_wait_bound_ms();
+	int ret = -1, err = 0;
 
-	sc_loopback_address(family, &addr, &len);
-	if (sc_bind(listener, (struct sockaddr *)&addr, len) == -1) {
+	if (set_nonblocking(fd, 1) == -1)
+		return -1;
+	if (sc_connect(fd, addr, len) == 0) {
+		ret = 0;
+	} else if (errno == EINPROGRESS || errno == EWOULDBLOCK || errno == EINTR) {
+		for (;;) {
+			struct pollfd p = {.fd = fd, .events = POLLOUT, .revents = 0};
+			double left = deadline - now_ms();
+			socklen_t elen = sizeof err;
+			int n;
+
+			if (left <= 0) {
+				err = ETIMEDOUT;
+				break;
+			}
+			n = sc_poll(&p, 1, (int)left + 1);
+			if (n == -1 && errno != EINTR) {
+				err = errno;
+				break;
+			}
+			if (n <= 0 || !(p.revents & (POLLOUT | POLLERR | POLLHUP)))
+				continue;
+			/* the handshake is over: SO_ERROR says how it ended */
+			if (sc_getsockopt(fd, SOL_SOCKET, SO_ERROR, (void *)&err, &elen) == -1)
+				err = errno;
+			ret = err ? -1 : 0;
+			break;
+		}
+	} else {
+		err = errno;
+	}
+	*ms = now_ms() - started;
+	set_nonblocking(fd, 0);
+	errno = err;
+	return ret;
+}
+
+void sc_link_handshake(int fd, double ms)
+{
+	struct sc_path p;
+	int shown = sc_path_of(fd, &p) == 0;
+
+	if (shown && p.rtt_ms > 0)
+		sc_link_measured(p.rtt_ms, p.rttvar_ms, "rtt"); /* the stack's own sample */
+	else if (!shown || p.retransmits <= 0)
+		sc_link_measured(ms, 0, "handshake");
+	/* else a SYN was sent again: its time is no round trip (Karn's algorithm) */
+}
+
+/* connect() timed out: on a link that lost the SYN (or its answer) the stack did nothing wrong. */
+static void connect_timed_out(enum sc_family family, int fd)
+{
+	struct sc_path p;
+	char why[300];
+
+	if (sc_path_of(fd, &p) == 0 && p.retransmits > 0) {
+		snprintf(why, sizeof why, "inconclusive: connect() did not complete within %s; the link lost "
+			 "segments (the SYN sent %ld more times)", sc_wait_text(), p.retransmits);
+		skip(why);
+	}
+	sc_fail(NULL, "setting up the %s connection: connect() did not complete within %s "
+		      "(waiting for the listener's SYN-ACK)",
+		sc_family_name(family), sc_wait_text());
+}
+
+int sc_tcp_listener(enum sc_family family, struct sockaddr_storage *addr, socklen_t *len)
+{
+	int listener = open_unconnected(family);
+
+	sc_loopback_address(family, addr, len);
+	if (sc_bind(listener, (struct sockaddr *)addr, *len) == -1) {
 		if (family == SC_INET6 && errno == EADDRNOTAVAIL)
 			skip("::1 is not configured on this machine's loopback");
 		setup_failed("bind()", family);
 	}
 	if (sc_listen(listener, 1) == -1)
 		setup_failed("listen()", family);
-	if (sc_getsockname(listener, (struct sockaddr *)&addr, &len) == -1)
+	if (sc_getsockname(listener, (struct sockaddr *)addr, len) == -1)
 		setup_failed("getsockname()", family);
-	c.local = sc_socket(domain, SOCK_STREAM, 0);
+	return listener;
+}
+
+struct sc_conn sc_tcp_connect_to(enum sc_family family, int listener,
+				 const struct sockaddr_storage *addr, socklen_t len)
+{
+	struct sc_conn c;
+	double ms;
+
+	c.local = sc_socket(domain_of(family), SOCK_STREAM, 0);
 	if (c.local == -1)
 		setup_failed("socket()", family);
-	/* A blocking connect to a listening loopback socket completes at once. */
-	if (sc_connect(c.local, (struct sockaddr *)&addr, len) == -1)
+	sc_current_step = "connect() to the listener: the handshake";
+	if (sc_connect_bounded(c.local, (const struct sockaddr *)addr, len, &ms) == -1) {
+		if (errno == ETIMEDOUT)
+			connect_timed_out(family, c.local);
 		setup_failed("connect()", family);
+	}
 	c.peer = sc_accept(listener, NULL, NULL);
 	if (c.peer == -1)
 		setup_failed("accept()", family);
+	sc_link_handshake(c.local, ms);
+	return c;
+}
+
+static struct sc_conn open_tcp(enum sc_family family)
+{
+	struct sockaddr_storage addr;
+	socklen_t len;
+	int listener = sc_tcp_listener(family, &addr, &len);
+	struct sc_conn c = sc_tcp_connect_to(family, listener, &addr, len);
+
 	sc_close(listener);
 	return c;
 }

@@ -6,6 +6,7 @@
 #define SC_LIB_INTERNAL
 #include "sockconf.h"
 #include "outcome.h"
+#include "path.h"
 
 #include <string.h>
 
@@ -62,11 +63,23 @@ static void start_connect(int client, int listener, int blocking)
 
 	if (sc_getsockname(listener, (struct sockaddr *)&ss, &len) == -1)
 		call_failed("getsockname() on the listener");
-	if (!blocking && set_nonblocking(client, 1) == -1)
+	if (blocking) { /* bounded, like every wait: a SYN the link drops must not hang the case */
+		double ms;
+		sc_current_step = "connect() to the listener: the handshake";
+		if (sc_connect_bounded(client, (struct sockaddr *)&ss, len, &ms) == 0) {
+			sc_link_handshake(client, ms);
+			return;
+		}
+		if (errno == ETIMEDOUT)
+			sc_fail(NULL, "connect() to the listener did not complete within %s "
+				      "(waiting for its SYN-ACK)", sc_wait_text());
+		call_failed("connect() to the listener");
+	}
+	if (set_nonblocking(client, 1) == -1)
 		call_failed("making the client non-blocking");
 	if (sc_connect(client, (struct sockaddr *)&ss, len) == 0)
 		return;
-	if (!blocking && (errno == EINPROGRESS || errno == EWOULDBLOCK))
+	if (errno == EINPROGRESS || errno == EWOULDBLOCK)
 		return;
 	call_failed("connect() to the listener");
 }

@@ -8,6 +8,7 @@
 #define SC_LIB_INTERNAL
 #include "sockconf.h"
 #include "outcome.h"
+#include "path.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +27,57 @@ static int env_ms(const char *name, int fallback)
 	return ms > 0 ? ms : fallback;
 }
 
-int sc_quiet_ms(void)
+/* ---- windows that grow with the link's round-trip time ------------------- */
+
+/*
+ * A quiet window must outlast what a segment already on its way needs to
+ * arrive: RFC 6298's retransmission timeout is SRTT + 4 × RTTVAR, so the
+ * window is 4 × RTT + 4 × RTTVAR where that exceeds SOCKCONF_QUIET_MS.  A
+ * wait's bound is 100 round trips where that exceeds SOCKCONF_WAIT_MS (the
+ * default 2000 ms is 100 round trips of 20 ms).
+ */
+#define QUIET_RTTS 4
+#define QUIET_RTTVARS 4
+#define WAIT_RTTS 100
+
+static struct {
+	int known;  /* measured in this family */
+	double rtt_ms, rttvar_ms;
+	const char *source; /* "rtt" (TCP_INFO) or "handshake" (connect()'s time) */
+} link_time;
+
+static void forget_link_time(void *unused)
+{
+	(void)unused;
+	link_time.known = 0;
+	link_time.rtt_ms = link_time.rttvar_ms = 0;
+}
+
+void sc_link_measured(double rtt_ms, double rttvar_ms, const char *source)
+{
+	if (!(rtt_ms > 0))
+		return;
+	if (!link_time.known)
+		sc_at_family_end(forget_link_time, NULL);
+	link_time.known = 1;
+	/* the largest seen: a window or bound taken earlier in the family stays the shortest */
+	if (QUIET_RTTS * rtt_ms + QUIET_RTTVARS * rttvar_ms >
+	    QUIET_RTTS * link_time.rtt_ms + QUIET_RTTVARS * link_time.rttvar_ms) {
+		link_time.rtt_ms = rtt_ms;
+		link_time.rttvar_ms = rttvar_ms;
+		link_time.source = source;
+	}
+}
+
+void sc_link_refresh(int fd)
+{
+	struct sc_path p;
+
+	if (fd >= 0 && sc_path_of(fd, &p) == 0)
+		sc_link_measured(p.rtt_ms, p.rttvar_ms, "rtt");
+}
+
+static int quiet_default_ms(void)
 {
 	static int quiet;
 
@@ -35,25 +86,80 @@ int sc_quiet_ms(void)
 	return quiet;
 }
 
-/*
- * Announce a negative window, so the runner can count what they cost.  A
- * negative window is a check (check_stays_unreadable, wire_check_quiet):
- * each counts as one here.
- */
-void sc_announce_quiet(const char *why)
-{
-	sc_check_made();
-	printf("# quiet: %d ms %s\n", sc_quiet_ms(), why);
-	fflush(stdout);
-}
-
-int sc_wait_bound_ms(void)
+static int wait_default_ms(void)
 {
 	static int bound;
 
 	if (!bound)
 		bound = env_ms("SOCKCONF_WAIT_MS", 2000);
 	return bound;
+}
+
+static int quiet_from_link_ms(void)
+{
+	double ms = QUIET_RTTS * link_time.rtt_ms + QUIET_RTTVARS * link_time.rttvar_ms;
+
+	return link_time.known ? (int)(ms + 0.999) : 0;
+}
+
+static int wait_from_link_ms(void)
+{
+	return link_time.known ? (int)(WAIT_RTTS * link_time.rtt_ms + 0.999) : 0;
+}
+
+int sc_quiet_ms(void)
+{
+	int link = quiet_from_link_ms();
+
+	return link > quiet_default_ms() ? link : quiet_default_ms();
+}
+
+int sc_wait_bound_ms(void)
+{
+	int link = wait_from_link_ms();
+
+	return link > wait_default_ms() ? link : wait_default_ms();
+}
+
+const char *sc_quiet_text(void)
+{
+	static char text[128];
+	const char *what = link_time.source && link_time.source[0] == 'h' ? "handshake" : "rtt";
+
+	if (quiet_from_link_ms() <= quiet_default_ms())
+		snprintf(text, sizeof text, "%d ms", quiet_default_ms());
+	else if (link_time.rttvar_ms > 0)
+		snprintf(text, sizeof text, "%d ms (%d × %s %.1f ms + %d × rttvar %.1f ms)", sc_quiet_ms(),
+			 QUIET_RTTS, what, link_time.rtt_ms, QUIET_RTTVARS, link_time.rttvar_ms);
+	else
+		snprintf(text, sizeof text, "%d ms (%d × %s %.1f ms)", sc_quiet_ms(), QUIET_RTTS, what,
+			 link_time.rtt_ms);
+	return text;
+}
+
+const char *sc_wait_text(void)
+{
+	static char text[96];
+	const char *what = link_time.source && link_time.source[0] == 'h' ? "handshake" : "rtt";
+
+	if (wait_from_link_ms() <= wait_default_ms())
+		snprintf(text, sizeof text, "%d ms", wait_default_ms());
+	else
+		snprintf(text, sizeof text, "%d ms (%d × %s %.1f ms)", sc_wait_bound_ms(), WAIT_RTTS, what,
+			 link_time.rtt_ms);
+	return text;
+}
+
+/*
+ * Announce a negative window, so the runner can count what they cost.  A
+ * negative window is a check (check_stays_unreadable, wire_check_quiet):
+ * each counts as one here.  "# quiet: N ms why", N first: the runner sums it.
+ */
+void sc_announce_quiet(const char *why)
+{
+	sc_check_made();
+	printf("# quiet: %s %s\n", sc_quiet_text(), why);
+	fflush(stdout);
 }
 
 void sc_backoff_pause(int *backoff_ms)
@@ -77,22 +183,49 @@ static short poll_once(int fd, short events, int timeout_ms)
 	return n > 0 ? p.revents : 0;
 }
 
-/* Waits until poll reports any of `events` (or an error/hangup) on fd. */
+/*
+ * Waits until poll reports any of `events` (or an error/hangup) on fd.
+ *
+ * An error or hangup is mostly an RST's effect, and TCP sends an RST
+ * once: one the link lost never comes.  Once a quiet window has passed
+ * with nothing, fd's stack probes the peer (a keepalive); a peer whose
+ * connection is gone answers with an RST, which is not the one awaited:
+ * the family is inconclusive.  A peer that kept its connection answers an
+ * ACK, and the wait goes on (and fails when its bound passes).
+ */
 static short wait_events(int fd, short events, const char *awaited)
 {
-	double deadline = sc_plat_now_ms() + sc_wait_bound_ms();
+	double ask_at, deadline;
+	int asked = 0;
+	struct sc_path p;
 
+	sc_link_refresh(fd);
+	ask_at = sc_plat_now_ms() + sc_quiet_ms();
+	deadline = sc_plat_now_ms() + sc_wait_bound_ms();
 	sc_current_step = awaited;
 	for (;;) {
-		double left = deadline - sc_plat_now_ms();
+		double now = sc_plat_now_ms();
+		double until = !asked && ask_at < deadline ? ask_at : deadline;
 		short revents;
 
-		if (left <= 0)
-			sc_fail(NULL, "timed out after %d ms waiting for %s (fd %d)", sc_wait_bound_ms(),
-				awaited, fd);
-		revents = poll_once(fd, events, (int)left + 1);
-		if (revents & (events | POLLERR | POLLHUP | POLLNVAL))
-			return revents;
+		if (now >= deadline)
+			sc_fail(NULL, "timed out after %s waiting for %s (fd %d)%s", sc_wait_text(), awaited, fd,
+				asked == 1 ? ", and a keepalive probe got no RST" : "");
+		if (!asked && now >= ask_at)
+			asked = sc_path_ask_peer(fd) == 0 ? 1 : -1;
+		revents = poll_once(fd, events, (int)(until - now) + 1);
+		if (!(revents & (events | POLLERR | POLLHUP | POLLNVAL)))
+			continue;
+		/* an error that answers the probe, where the stack says one went out (or cannot say) */
+		if ((revents & (POLLERR | POLLHUP)) && asked == 1 && (sc_path_of(fd, &p) == -1 || p.probes != 0)) {
+			char why[300];
+			snprintf(why, sizeof why,
+				 "inconclusive: no RST within %d ms; the peer answered a keepalive probe sent "
+				 "since with one (its connection is gone: the link lost the first)",
+				 sc_quiet_ms());
+			skip(why);
+		}
+		return revents;
 	}
 }
 
@@ -152,11 +285,14 @@ static long undelivered(int fd, int family)
 
 void wait_peer_acked(int fd)
 {
-	double deadline = sc_plat_now_ms() + sc_wait_bound_ms();
+	double deadline;
 	int family = family_of(fd);
 	int backoff_ms = 0;
 	long unacked, missing = -1;
 	int fin_acked = -1;
+
+	sc_link_refresh(fd);
+	deadline = sc_plat_now_ms() + sc_wait_bound_ms();
 
 	sc_current_step = "the peer to acknowledge all data sent";
 	for (;;) {
@@ -179,12 +315,12 @@ void wait_peer_acked(int fd)
 			return; /* reset: nothing will be acknowledged any more */
 		if (sc_plat_now_ms() > deadline) {
 			if (unacked > 0)
-				sc_fail(NULL, "timed out after %d ms waiting for the peer to acknowledge %ld bytes",
-					sc_wait_bound_ms(), unacked);
+				sc_fail(NULL, "timed out after %s waiting for the peer to acknowledge %ld bytes",
+					sc_wait_text(), unacked);
 			if (fin_acked == 0)
-				sc_fail(NULL, "timed out after %d ms waiting for the peer to acknowledge the FIN "
+				sc_fail(NULL, "timed out after %s waiting for the peer to acknowledge the FIN "
 					      "(the connection is still in %s)",
-					sc_wait_bound_ms(), tcp_state_name((enum sc_tcp_state)sc_tcp_state_raw(fd)));
+					sc_wait_text(), tcp_state_name((enum sc_tcp_state)sc_tcp_state_raw(fd)));
 			/* data a stack drops on arrival never shows at the receiver: it cannot refute */
 			note("undelivered", "%ld bytes", missing);
 			skip("this stack shows no unacknowledged data, and what was sent has not shown at the "
@@ -210,8 +346,11 @@ short epoll_revents(int fd, short events)
 
 void check_stays_unreadable(int fd, const char *why)
 {
-	double deadline = now_ms() + sc_quiet_ms();
+	double deadline;
 	double left;
+
+	sc_link_refresh(fd);
+	deadline = now_ms() + sc_quiet_ms();
 
 	sc_announce_quiet(why);
 	sc_current_step = why;
@@ -219,7 +358,7 @@ void check_stays_unreadable(int fd, const char *why)
 		short revents = poll_once(fd, POLLIN, (int)left + 1);
 
 		if (revents & (POLLIN | POLLERR | POLLHUP))
-			sc_fail(NULL, "the socket became readable (revents 0x%x) within the %d ms window: %s",
-				(unsigned)revents, sc_quiet_ms(), why);
+			sc_fail(NULL, "the socket became readable (revents 0x%x) within the %s window: %s",
+				(unsigned)revents, sc_quiet_text(), why);
 	}
 }

@@ -46,6 +46,14 @@ struct sc_wire *wire_watch(const struct sc_conn *c)
 	return &the_wire;
 }
 
+struct sc_conn open_watched_connection(enum sc_family family, struct sc_wire **w)
+{
+	struct sc_conn c = open_connection(family);
+
+	*w = wire_watch(&c);
+	return c;
+}
+
 static void unchecked(struct sc_wire *w, const char *what)
 {
 	static char list[256];

@@ -3,8 +3,15 @@
  * them on the loopback interface: libpcap's, or on Linux a plain packet
  * socket where libpcap cannot capture (gVisor has no PACKET_RX_RING, which
  * libpcap needs).  Only this connection's segments are kept (by its two
- * ports); sequence numbers are made relative to the first segment seen
- * from each end, which the capture sees before the case acts.
+ * ports); what they say, over a link that delays, loses and reorders, is
+ * segments.c's: numbers relative to each end's ISN from the handshake
+ * (open_watched_connection has the capture watch before it connects),
+ * retransmissions counted once, RSTs that answer late segments told apart.
+ *
+ * An RST is sent once and never again: where a wait for one runs out on a
+ * connection that shows loss (retransmissions in the capture, or the
+ * stack's own count in TCP_INFO), the evidence was lost on the link, not
+ * withheld by the stack, and the family is a SKIP "inconclusive: ...".
  *
  * Wire evidence is additive.  Where nothing can be captured the wire is
  * "blind": wire_wait and wire_check_quiet let the case go on to its socket
@@ -23,6 +30,8 @@
 #define SC_LIB_INTERNAL
 #include "sockconf.h"
 #include "outcome.h"
+#include "path.h"
+#include "segments.h"
 
 #include <pcap/pcap.h>
 #include <errno.h>
@@ -65,12 +74,15 @@ struct sc_wire {
 	int passed_over;           /* a wire check was skipped ... */
 	unsigned checks_then;      /* ... when the family had made this many checks */
 	int local_fd, peer_fd;
+	struct sockaddr_storage addr[2]; /* the peer's [0] and the local end's [1] address and port */
 	uint16_t local_port, peer_port, probe_port; /* network order */
 	unsigned probe_seen;       /* PROBE_SYN | PROBE_SYNACK */
-	uint32_t base[2];          /* first seq seen from peer [0] and local [1], minus 1 */
-	int have_base[2];
-	struct sc_segment seg[MAX_SEGMENTS];
+	struct sc_captured raw[MAX_SEGMENTS]; /* as captured ... */
+	struct sc_segment seg[MAX_SEGMENTS];  /* ... and as segments.c reads them */
 	unsigned nseg, overflow;   /* segments kept, and those beyond MAX_SEGMENTS */
+	unsigned analysed;         /* seg[] holds the analysis of raw[0..analysed) */
+	unsigned retransmissions;  /* seen in the capture */
+	struct sc_isn isn;
 	unsigned long drops_at_watch;
 	char text[1024];           /* what was seen, for diagnostics */
 };
@@ -94,8 +106,7 @@ static void on_frame(struct sc_wire *w, const u_char *p, size_t n)
 	unsigned ipver, hl;
 	size_t ip_total, payload;
 	uint16_t sport, dport;
-	uint32_t seq;
-	struct sc_segment *s;
+	struct sc_captured *s;
 	int from_local;
 
 	if (cap.link == DLT_EN10MB)
@@ -140,21 +151,19 @@ static void on_frame(struct sc_wire *w, const u_char *p, size_t n)
 		return; /* captured under an earlier family's filter, or another connection's */
 	if (dport != w->local_port && dport != w->peer_port)
 		return;
+	if (!w->local_port || !w->peer_port)
+		return; /* the connection's ports are not known yet */
 	from_local = sport == w->local_port;
 	if (w->nseg == MAX_SEGMENTS) {
 		w->overflow++; /* not kept: counted as a drop */
 		return;
 	}
-	seq = (uint32_t)tcp[4] << 24 | (uint32_t)tcp[5] << 16 | (uint32_t)tcp[6] << 8 | tcp[7];
 	payload = ip_total - hl - (size_t)(tcp[12] >> 4) * 4u;
-	if (!w->have_base[from_local]) {
-		w->base[from_local] = seq - 1;
-		w->have_base[from_local] = 1;
-	}
-	s = &w->seg[w->nseg++];
+	s = &w->raw[w->nseg++];
 	s->from_local = from_local;
 	s->flags = tcp[13] & 0x1f;
-	s->seq = seq - w->base[from_local] - 1;
+	s->seq = (uint32_t)tcp[4] << 24 | (uint32_t)tcp[5] << 16 | (uint32_t)tcp[6] << 8 | tcp[7];
+	s->ack = (uint32_t)tcp[8] << 24 | (uint32_t)tcp[9] << 16 | (uint32_t)tcp[10] << 8 | tcp[11];
 	s->len = (uint32_t)payload;
 }
 
@@ -265,7 +274,7 @@ static void drain_packet_socket(struct sc_wire *w)
 
 /* ---- the capture ----------------------------------------------------------------- */
 
-/* Take in everything captured so far. */
+/* Take in everything captured so far, and read it anew when there is more. */
 static void drain(struct sc_wire *w)
 {
 	if (cap.pcap) {
@@ -276,6 +285,10 @@ static void drain(struct sc_wire *w)
 	else if (cap.packet_fd != -1)
 		drain_packet_socket(w);
 #endif
+	if (w->analysed != w->nseg) {
+		w->retransmissions = sc_segments_analyse(w->raw, w->nseg, w->seg, &w->isn);
+		w->analysed = w->nseg;
+	}
 }
 
 /* Packets the capture has dropped since it was opened. */
@@ -459,8 +472,12 @@ static int probe_capture(struct sc_wire *w, const struct sockaddr_storage *self,
 	if (cap.pcap) {
 		char filter[160];
 		struct bpf_program prog;
-		snprintf(filter, sizeof filter, "(tcp port %u and tcp port %u) or tcp port %u",
-			 ntohs(w->local_port), ntohs(w->peer_port), ntohs(w->probe_port));
+		if (w->local_port) /* watching a connection made already */
+			snprintf(filter, sizeof filter, "(tcp port %u and tcp port %u) or tcp port %u",
+				 ntohs(w->local_port), ntohs(w->peer_port), ntohs(w->probe_port));
+		else /* the listener's port, for a connection still to be made */
+			snprintf(filter, sizeof filter, "tcp port %u or tcp port %u", ntohs(w->peer_port),
+				 ntohs(w->probe_port));
 		if (pcap_compile(cap.pcap, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) == -1 ||
 		    pcap_setfilter(cap.pcap, &prog) == -1)
 			sc_fail(NULL, "pcap filter '%s': %s", filter, pcap_geterr(cap.pcap));
@@ -468,8 +485,12 @@ static int probe_capture(struct sc_wire *w, const struct sockaddr_storage *self,
 	}
 	drain(w); /* what an earlier filter let through is dropped by port */
 	client = sc_socket(self->ss_family, SOCK_STREAM, 0);
-	if (client == -1 || sc_connect(client, (struct sockaddr *)&addr, alen) == -1)
-		sc_fail(NULL, "the capture's probe connection could not connect");
+	{
+		double ms;
+		if (client == -1 || sc_connect_bounded(client, (struct sockaddr *)&addr, alen, &ms) == -1)
+			sc_fail(NULL, "the capture's probe connection could not connect within %s",
+				sc_wait_text());
+	}
 	sc_current_step = "the capture to see a probe connection's SYN and SYN-ACK";
 	for (;;) {
 		double left = deadline - now_ms();
@@ -510,6 +531,39 @@ static void close_wire(void *arg)
 	free(w);
 }
 
+/* Both ends' addresses, for a probe sent after one of them is closed. */
+static void remember_addresses(struct sc_wire *w)
+{
+	int fds[2] = {w->peer_fd, w->local_fd};
+
+	for (int i = 0; i < 2; i++) {
+		socklen_t len = sizeof w->addr[i];
+		if (sc_getsockname(fds[i], (struct sockaddr *)&w->addr[i], &len) == -1)
+			sc_fail(NULL, "getsockname() failed on fd %d", fds[i]);
+	}
+}
+
+static struct sc_wire *new_watch(void)
+{
+	struct sc_wire *w = calloc(1, sizeof *w);
+
+	if (!w)
+		sc_fail(NULL, "out of memory");
+	sc_at_family_end(close_wire, w);
+	return w;
+}
+
+/* The capture, trusted by its probe, keeps only what comes from now on. */
+static void start_watch(struct sc_wire *w)
+{
+	w->nseg = 0;
+	w->analysed = 0;
+	w->overflow = 0;
+	w->retransmissions = 0;
+	w->drops_at_watch = settled_drops(w, cap.drops_settled); /* the probe's last segments in */
+	cap.drops_settled = w->drops_at_watch;
+}
+
 struct sc_wire *wire_watch(const struct sc_conn *c)
 {
 	struct sc_wire *w;
@@ -518,10 +572,7 @@ struct sc_wire *wire_watch(const struct sc_conn *c)
 
 	if (sc_getsockname(c->local, (struct sockaddr *)&ss, &len) == -1 || ss.ss_family == AF_UNIX)
 		skip("AF_UNIX sockets put nothing on a wire");
-	w = calloc(1, sizeof *w);
-	if (!w)
-		sc_fail(NULL, "out of memory");
-	sc_at_family_end(close_wire, w);
+	w = new_watch();
 	w->local_fd = c->local;
 	w->peer_fd = c->peer;
 	open_capture();
@@ -531,14 +582,44 @@ struct sc_wire *wire_watch(const struct sc_conn *c)
 	}
 	w->local_port = port_of(c->local);
 	w->peer_port = port_of(c->peer);
+	remember_addresses(w);
 	if (probe_capture(w, &ss, len) == -1)
 		return w;
-	w->nseg = 0;
-	w->overflow = 0;
-	w->have_base[0] = w->have_base[1] = 0;
-	w->drops_at_watch = settled_drops(w, cap.drops_settled); /* the probe's last segments in */
-	cap.drops_settled = w->drops_at_watch;
+	start_watch(w);
 	return w;
+}
+
+struct sc_conn open_watched_connection(enum sc_family family, struct sc_wire **watch)
+{
+	struct sockaddr_storage addr;
+	socklen_t len;
+	struct sc_conn c;
+	struct sc_wire *w;
+	int listener, watching = 0;
+
+	if (family == SC_UNIX)
+		skip("AF_UNIX sockets put nothing on a wire");
+	listener = sc_tcp_listener(family, &addr, &len);
+	w = new_watch();
+	open_capture();
+	if (cap.blind) {
+		w->blind = cap.blind;
+	} else {
+		w->peer_port = port_of(listener); /* the accepted end shares the listener's port */
+		watching = probe_capture(w, &addr, len) == 0;
+		if (watching)
+			start_watch(w);
+	}
+	c = sc_tcp_connect_to(family, listener, &addr, len);
+	sc_close(listener);
+	w->local_fd = c.local;
+	w->peer_fd = c.peer;
+	if (watching) {
+		w->local_port = port_of(c.local); /* set before the first drain: the SYN is kept */
+		remember_addresses(w);
+	}
+	*watch = w;
+	return c;
 }
 
 /* ---- a wire that cannot be seen ------------------------------------------------ */
@@ -577,11 +658,14 @@ static void describe(struct sc_wire *w)
 	w->text[0] = '\0';
 	for (unsigned i = 0; i < w->nseg && n < sizeof w->text - 48; i++) {
 		const struct sc_segment *s = &w->seg[i];
-		n += (size_t)snprintf(w->text + n, sizeof w->text - n, "%s%s [%s%s%s%s%s] seq %u len %u",
+		/* a SYN is numbered -1: 0 is the first byte after it */
+		n += (size_t)snprintf(w->text + n, sizeof w->text - n, "%s%s [%s%s%s%s%s] seq %ld len %u%s%s",
 				      i ? "; " : "", s->from_local ? "local>peer" : "peer>local",
 				      s->flags & SC_SYN ? "S" : "", s->flags & SC_FIN ? "F" : "",
 				      s->flags & SC_RST ? "R" : "", s->flags & SC_PSH ? "P" : "",
-				      s->flags & SC_ACK ? "." : "", s->seq, s->len);
+				      s->flags & SC_ACK ? "." : "", (long)(int32_t)s->seq, s->len,
+				      s->retransmitted ? " (again)" : "",
+				      s->answers_late ? " (answers a late segment)" : "");
 	}
 	note("wire", "%s", w->nseg ? w->text : "no segments seen");
 }
@@ -596,9 +680,11 @@ static void require_complete(struct sc_wire *w)
 		sc_fail(NULL, "%s: what it saw is not all that was sent", drop_text(drops));
 }
 
+/* A segment of that end with those flags, sent for the first time and not a late segment's answer. */
 static int matches(const struct sc_wire *w, const struct sc_segment *s, int from_fd, unsigned flags)
 {
-	return s->from_local == (from_fd == w->local_fd) && (s->flags & flags) == flags;
+	return s->from_local == (from_fd == w->local_fd) && (s->flags & flags) == flags &&
+	       sc_segment_counts(s);
 }
 
 static const struct sc_segment *first_match(struct sc_wire *w, int from_fd, unsigned flags)
@@ -656,9 +742,128 @@ static const char *end_name(const struct sc_wire *w, int fd)
 	return fd == w->local_fd ? "local" : "peer";
 }
 
+/*
+ * What the link lost on this connection, in words, or NULL where nothing
+ * shows loss: segments the capture saw sent again, and the stack's own
+ * count (TCP_INFO) on whichever end is still open.
+ */
+static const char *link_loss(struct sc_wire *w)
+{
+	static char text[200];
+	long stack_retransmits = 0, stack_lost = 0;
+	int fds[2] = {w->local_fd, w->peer_fd};
+
+	for (int i = 0; i < 2; i++) {
+		struct sc_path p;
+		if (sc_path_of(fds[i], &p) == 0) {
+			stack_retransmits += p.retransmits > 0 ? p.retransmits : 0;
+			stack_lost += p.lost > 0 ? p.lost : 0;
+		}
+	}
+	if (!w->retransmissions && !stack_retransmits && !stack_lost)
+		return NULL;
+	snprintf(text, sizeof text, "the link lost segments (%u retransmission%s on the wire", w->retransmissions,
+		 w->retransmissions == 1 ? "" : "s");
+	if (stack_retransmits || stack_lost)
+		snprintf(text + strlen(text), sizeof text - strlen(text), "; TCP_INFO: %ld retransmitted, %ld lost",
+			 stack_retransmits, stack_lost);
+	snprintf(text + strlen(text), sizeof text - strlen(text), ")");
+	return text;
+}
+
+static uint32_t sum16(uint32_t sum, const unsigned char *p, size_t len)
+{
+	for (size_t i = 0; i < len; i += 2)
+		sum += (uint32_t)p[i] << 8 | (i + 1 < len ? p[i + 1] : 0);
+	return sum;
+}
+
+/*
+ * Ask the end that should have reset whether its connection is still
+ * there: a bare ACK in the other end's name (a raw socket, from its
+ * address and port), numbered where that end's next segment would be.  A
+ * connection that is gone answers it <SEQ=SEG.ACK><CTL=RST> (RFC 9293
+ * §3.10.7.1); one that lives answers an ACK, or nothing.  0 once sent, -1
+ * where no raw socket can send it.
+ */
+static int ask_closed_end(struct sc_wire *w, int from_local)
+{
+	const struct sockaddr_storage *to = &w->addr[from_local], *from = &w->addr[!from_local];
+	int v6 = to->ss_family == AF_INET6;
+	const unsigned char *src = v6 ? (const unsigned char *)&((const struct sockaddr_in6 *)from)->sin6_addr
+				      : (const unsigned char *)&((const struct sockaddr_in *)from)->sin_addr;
+	const unsigned char *dst = v6 ? (const unsigned char *)&((const struct sockaddr_in6 *)to)->sin6_addr
+				      : (const unsigned char *)&((const struct sockaddr_in *)to)->sin_addr;
+	size_t alen = v6 ? 16 : 4;
+	uint32_t next[2] = {w->isn.isn[0] + 1, w->isn.isn[1] + 1}, sum = 0;
+	unsigned char tcp[20] = {0}, pseudo[8] = {0};
+	uint16_t sport = ((const struct sockaddr_in *)from)->sin_port; /* same offset in sockaddr_in6 */
+	uint16_t dport = ((const struct sockaddr_in *)to)->sin_port;
+	int fd, ok;
+
+	for (unsigned i = 0; i < w->nseg; i++) { /* each end's next sequence number, as on the wire */
+		const struct sc_captured *c = &w->raw[i];
+		uint32_t end = c->seq + c->len + ((c->flags & (SC_SYN | SC_FIN)) ? 1 : 0);
+		if (!(c->flags & SC_RST) && (int32_t)(end - next[c->from_local]) > 0)
+			next[c->from_local] = end;
+	}
+	memcpy(tcp, &sport, 2);
+	memcpy(tcp + 2, &dport, 2);
+	for (int i = 0; i < 4; i++) {
+		tcp[4 + i] = (unsigned char)(next[!from_local] >> (24 - 8 * i));
+		tcp[8 + i] = (unsigned char)(next[from_local] >> (24 - 8 * i));
+	}
+	tcp[12] = 5 << 4;
+	tcp[13] = SC_ACK;
+	tcp[14] = tcp[15] = 0xff;
+	/* the checksum over the pseudo-header: RFC 9293 §3.1, RFC 8200 §8.1 */
+	sum = sum16(sum16(0, src, alen), dst, alen);
+	pseudo[v6 ? 7 : 1] = IPPROTO_TCP;
+	pseudo[3] = sizeof tcp; /* the length's low byte, in either form */
+	sum = sum16(sum16(sum, pseudo, v6 ? 8 : 4), tcp, sizeof tcp);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	tcp[16] = (unsigned char)(~sum >> 8), tcp[17] = (unsigned char)~sum;
+	fd = sc_socket(to->ss_family, SOCK_RAW, IPPROTO_TCP);
+	if (fd == -1)
+		return -1;
+	ok = sc_connect(fd, (const struct sockaddr *)to, v6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in)) == 0 &&
+	     sc_send(fd, tcp, sizeof tcp, 0) == (ssize_t)sizeof tcp;
+	sc_close(fd);
+	return ok ? 0 : -1;
+}
+
+/*
+ * The end sent no RST that the capture saw: does its connection answer a
+ * probe with one (bounded by a quiet window)?  A stack that kept the
+ * connection answers an ACK or nothing, and fails the wait as before.
+ */
+static int answers_with_rst(struct sc_wire *w, int from_fd)
+{
+	int from_local = from_fd == w->local_fd;
+	unsigned mark = w->nseg;
+	double deadline;
+
+	if (ask_closed_end(w, from_local) == -1)
+		return 0;
+	deadline = now_ms() + sc_quiet_ms() + 4 * (sc_wait_bound_ms() / 100);
+	sc_current_step = "an RST answering the probe";
+	for (;;) {
+		double left;
+		drain(w);
+		for (unsigned i = mark; i < w->nseg; i++)
+			if (w->raw[i].from_local == from_local && (w->raw[i].flags & SC_RST))
+				return 1;
+		left = deadline - now_ms();
+		if (left <= 0)
+			return 0;
+		wait_capture((int)left + 1);
+	}
+}
+
 void wire_wait(struct sc_wire *w, int from_fd, unsigned flags)
 {
-	double deadline = now_ms() + sc_wait_bound_ms();
+	double deadline;
 
 	if (w->blind) {
 		char what[64];
@@ -666,6 +871,9 @@ void wire_wait(struct sc_wire *w, int from_fd, unsigned flags)
 		unchecked(w, what);
 		return;
 	}
+	sc_link_refresh(w->local_fd);
+	sc_link_refresh(w->peer_fd);
+	deadline = now_ms() + sc_wait_bound_ms();
 	sc_current_step = "a segment on the wire";
 	for (;;) {
 		double left;
@@ -682,12 +890,26 @@ void wire_wait(struct sc_wire *w, int from_fd, unsigned flags)
 	}
 	{
 		unsigned long drops = drops_since_watch(w);
+		const char *lost = (flags & SC_RST) ? link_loss(w) : NULL;
 		describe(w);
 		if (drops)
-			sc_fail(NULL, "timed out after %d ms waiting for %s from %s, and the %s",
-				sc_wait_bound_ms(), segment_text(flags), end_name(w, from_fd), drop_text(drops));
-		sc_fail(NULL, "timed out after %d ms waiting for %s from %s", sc_wait_bound_ms(),
-			segment_text(flags), end_name(w, from_fd));
+			sc_fail(NULL, "timed out after %s waiting for %s from %s, and the %s", sc_wait_text(),
+				segment_text(flags), end_name(w, from_fd), drop_text(drops));
+		if (lost) { /* TCP never sends an RST again: one the link lost is gone */
+			char why[400];
+			snprintf(why, sizeof why, "inconclusive: no RST seen from %s within %s; %s",
+				 end_name(w, from_fd), sc_wait_text(), lost);
+			skip(why);
+		}
+		if ((flags & SC_RST) && answers_with_rst(w, from_fd)) {
+			char why[400];
+			snprintf(why, sizeof why, "inconclusive: no RST seen from %s within %s, but its connection "
+				 "is gone (a probe sent to it since was answered with an RST): the link lost the first",
+				 end_name(w, from_fd), sc_wait_text());
+			skip(why);
+		}
+		sc_fail(NULL, "timed out after %s waiting for %s from %s", sc_wait_text(), segment_text(flags),
+			end_name(w, from_fd));
 	}
 }
 
@@ -705,14 +927,16 @@ static unsigned count_since(struct sc_wire *w, int from_fd, unsigned mark)
 	unsigned n = 0;
 
 	drain(w);
+	/* a retransmission of what was sent before the mark is not new (RFC 9293: "the first
+	 * FIN may be retransmitted"); anything else is */
 	for (unsigned i = mark; i < w->nseg; i++)
-		n += matches(w, &w->seg[i], from_fd, 0);
+		n += w->seg[i].from_local == (from_fd == w->local_fd) && !w->seg[i].retransmitted;
 	return n;
 }
 
 void wire_check_quiet(struct sc_wire *w, int from_fd, unsigned since_mark, const char *why)
 {
-	double deadline = now_ms() + sc_quiet_ms();
+	double deadline;
 	double left;
 
 	if (w->blind) { /* no window, and no check made: nothing would be seen */
@@ -721,13 +945,16 @@ void wire_check_quiet(struct sc_wire *w, int from_fd, unsigned since_mark, const
 		unchecked(w, what);
 		return;
 	}
+	sc_link_refresh(w->local_fd);
+	sc_link_refresh(w->peer_fd);
+	deadline = now_ms() + sc_quiet_ms();
 	sc_announce_quiet(why);
 	sc_current_step = why;
 	do {
 		if (count_since(w, from_fd, since_mark)) {
 			describe(w);
-			sc_fail(NULL, "a segment from %s was sent within the %d ms window: %s",
-				end_name(w, from_fd), sc_quiet_ms(), why);
+			sc_fail(NULL, "a segment from %s was sent within the %s window: %s",
+				end_name(w, from_fd), sc_quiet_text(), why);
 		}
 		left = deadline - now_ms();
 		if (left > 0)
