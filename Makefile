@@ -195,11 +195,12 @@ e2e: all
 	  SOCKCONF_BUILD=$(abspath $(BUILD)) $(PYTEST) -q -rs tests/e2e; \
 	else sh tests/part-skipped.sh e2e "pytest is not installed (Debian: apt-get install python3-pytest)"; fi
 
-# lib, runner and the cases again under ASan and UBSan: unit tests, then a whole run
+# lib, runner and the cases again under ASan and UBSan: unit tests, a whole run, then bad invocations
 sanitize:
 	$(MAKE) --no-print-directory BUILD=$(BUILD)-san CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" all unit
 	ASAN_OPTIONS=detect_leaks=1 $(BUILD)-san/sockconf$(EXE) run --no-out \
 	  --cases $(BUILD)-san/cases --divergences cases/divergences >/dev/null
+	sh tests/sanitize-errors.sh $(BUILD)-san/sockconf$(EXE) $(BUILD)-san/cases
 
 # behaviour x platform from every results/*.tap: results/MATRIX.md and results/index.html
 matrix: all
@@ -219,12 +220,22 @@ $(BUILD)/mutants.so: tests/mutants/mutants.c
 mutants: all $(BUILD)/mutants.so
 	/usr/bin/python3 tests/mutants/table.py $(SOCKCONF) $(BUILD)/cases $(BUILD)/mutants.so
 
+# ---- mutants-link: every mutant still kills its intended cases over a 20 ms link ----
+# One QEMU guest per mutant (34, two at a time, ~10-20 s each): not in CHECK_PARTS.
+MUTANTS_LINK ?= delay=20ms
+.PHONY: mutants-link
+mutants-link: all $(BUILD)/mutants.so
+	@if command -v qemu-system-x86_64 >/dev/null 2>&1 && command -v busybox >/dev/null 2>&1; then \
+	  /usr/bin/python3 tests/mutants/table.py --link $(MUTANTS_LINK) $(SOCKCONF) $(BUILD)/cases $(BUILD)/mutants.so; \
+	else sh tests/part-skipped.sh mutants-link "QEMU or busybox is not installed (Debian: apt-get install qemu-system-x86 busybox-static)"; fi
+
 # libFuzzer on the two parsers of untrusted text (clang); FUZZ_SECONDS each
 FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang
 FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined
 FUZZ_DIR     := build/fuzz
-FUZZ_RUNNER  := runner/case_tap.c runner/divergence.c runner/catalog.c runner/platform_posix.c lib/tap.c
+FUZZ_RUNNER  := runner/case_tap.c runner/divergence.c runner/catalog.c runner/entries_posix.c \
+                runner/platform_posix.c lib/tap.c
 $(FUZZ_DIR)/%: tests/fuzz/%.c $(FUZZ_RUNNER) $(wildcard runner/*.h lib/*.h)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(WARN_BASE) $(CPPFLAGS) -D_DEFAULT_SOURCE -D_GNU_SOURCE $(FUZZ_FLAGS) -o $@ $< $(FUZZ_RUNNER)
@@ -273,3 +284,15 @@ claims-check: all
 
 clean:
 	rm -rf build
+
+# ---- link-proof: the verdicts over a slow, lossy, reordering link are the loopback's ----
+# In the QEMU guest (its kernel has sch_netem), behind each --link profile of
+# tests/link_proof.py; make check runs one round, make link-proof LINK_ROUNDS=20
+# the proof of record.
+LINK_ROUNDS ?= 1
+CHECK_PARTS += link-proof
+.PHONY: link-proof
+link-proof: all
+	@if command -v qemu-system-x86_64 >/dev/null 2>&1 && command -v busybox >/dev/null 2>&1; then \
+	  /usr/bin/python3 tests/link_proof.py $(SOCKCONF) $(BUILD)/cases cases/divergences $(LINK_ROUNDS); \
+	else sh tests/part-skipped.sh link-proof "QEMU or busybox is not installed (Debian: apt-get install qemu-system-x86 busybox-static)"; fi

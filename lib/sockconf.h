@@ -237,8 +237,11 @@ enum sc_tcp_flag { SC_FIN = 0x01, SC_SYN = 0x02, SC_RST = 0x04, SC_PSH = 0x08, S
 struct sc_segment {
 	int from_local;   /* sent by c.local (else by c.peer) */
 	unsigned flags;   /* SC_FIN | ... */
-	uint32_t seq;     /* relative: 0 is the first byte after the sender's SYN */
+	uint32_t seq;     /* relative to the sender's ISN: 0 is the first byte after its SYN */
 	uint32_t len;     /* payload bytes */
+	uint32_t ack;     /* relative to the other end's ISN, when SC_ACK */
+	int retransmitted; /* the same seq, len and flags as an earlier segment of that end */
+	int answers_late; /* an RST answering a segment that came after this end's connection was over */
 };
 
 struct sc_wire;
@@ -265,6 +268,18 @@ struct sc_wire;
  * (a test hook: the message says they were made up).
  */
 struct sc_wire *wire_watch(const struct sc_conn *c);
+/*
+ * open_connection(), watched from before its handshake: each end's ISN is
+ * taken from its SYN, so sequence numbers mean the same under reordering.
+ * Use it for a connection whose numbers the case reads; wire_watch() for
+ * one made otherwise (its numbers count from the lowest seen).  Over a
+ * real link, retransmissions count once, an RST that answers a segment
+ * arriving after the connection was over is not counted (RFC 9293
+ * §3.10.7.1 requires it), and a wire_wait for an RST that never came, on
+ * a connection that shows loss, skips "inconclusive: ..." (TCP never
+ * resends an RST): the stack is failed only on what it did.
+ */
+struct sc_conn open_watched_connection(enum sc_family family, struct sc_wire **w);
 /* Wait (bounded) for a segment from that end carrying all of `flags`. */
 void wire_wait(struct sc_wire *w, int from_fd, unsigned flags);
 /* Segments seen so far from that end carrying all of `flags` (0: any). */

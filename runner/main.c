@@ -8,6 +8,7 @@
 #include "divergence.h"
 #include "identity.h"
 #include "junit.h"
+#include "link.h"
 #include "matrix.h"
 #include "options.h"
 #include "paths.h"
@@ -108,7 +109,7 @@ static int list_cases(const struct catalog *cat, const char *scratch, int markdo
 		snprintf(out, sizeof out, "%s/describe.out", scratch);
 		snprintf(err, sizeof err, "%s/describe.err", scratch);
 		if (!e->executable || proc_start(&p, argv, NULL, out, err, msg, sizeof msg) == -1) {
-			printf("%-36s (cannot run: %s)\n", e->id, e->executable ? msg : "not executable");
+			printf("%-36s (cannot run: %s)\n", e->id, e->executable ? msg : e->unrunnable);
 			continue;
 		}
 		switch (proc_wait_any(&p, 1, 5000, &ex)) {
@@ -154,7 +155,50 @@ struct printing {
 	struct tally tally;
 	struct summary summary;
 	struct junit *junit;  /* --junit: the same cases as JUnit XML; NULL: none */
+	int stdout_errno;     /* the first failed write of the TAP to stdout, or 0 */
 };
+
+/* A failed write to stdout (EPIPE: SIGPIPE is ignored; ENOSPC: /dev/full) is kept
+ * for the end of the run: the TAP did not arrive. */
+static void note_stdout_error(struct printing *pr)
+{
+	if ((fflush(stdout) != 0 || ferror(stdout)) && !pr->stdout_errno)
+		pr->stdout_errno = errno ? errno : EIO;
+}
+
+/* A run killed before it removed its temporary results file (SIGKILL, a
+ * power cut) left DIR/.NAME.tmp.PID: removed, once that process is gone. */
+struct stale_temps {
+	const char *dir;
+	size_t prefix_len;
+};
+
+static void remove_if_stale(const char *name, void *ctx)
+{
+	const struct stale_temps *st = ctx;
+	char *end, path[1600];
+	long pid = strtol(name + st->prefix_len, &end, 10);
+
+	if (end == name + st->prefix_len || *end || pid <= 0 || plat_process_alive((int)pid))
+		return;
+	snprintf(path, sizeof path, "%s/%s", st->dir, name);
+	if (remove(path) == 0)
+		fprintf(stderr, "sockconf: removed %s, left by run %ld, which is gone\n", path, pid);
+}
+
+static void remove_stale_temps(const char *dir, const char *label)
+{
+	static const char *const kinds[] = {".tap", ".partial.tap"};
+
+	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+		char prefix[1200];
+		struct stale_temps st = {dir, 0};
+
+		st.prefix_len = (size_t)snprintf(prefix, sizeof prefix, ".%s%s.tmp.", label, kinds[k]);
+		if (st.prefix_len < sizeof prefix)
+			plat_list_prefixed(dir, prefix, remove_if_stale, &st);
+	}
+}
 
 /* Called as each case finishes; prints every case whose turn has come. */
 static void case_done(size_t index, struct case_result *r, void *ctx)
@@ -170,6 +214,7 @@ static void case_done(size_t index, struct case_result *r, void *ctx)
 			pr->number -= s + 1 < pr->nstreams;
 			fflush(pr->streams[s]);
 		}
+		note_stdout_error(pr);
 		report_count(&pr->tally, c);
 		summary_note(&pr->summary, c);
 		if (pr->junit)
@@ -206,18 +251,24 @@ static int run_cases(const struct options *o, struct catalog *cat, const struct 
 	unsigned unstable = 0;
 	int interrupted = 0, status;
 	struct target_wrap wrap;
-	char terr[1200];
+	char terr[1200], env_error[700] = "";
 
 	identity_of_this_machine(&id, o->as_target ? o->as_target : o->target, o->label);
 	options_command_line(o, id.command, sizeof id.command);
 	note_partial(&id, o, cat->n, catalogued);
 	if (target_prepare(&wrap, o->target, &id, o->label != NULL, scratch, terr, sizeof terr) == -1)
 		return fatal("%s", terr);
+	/* --link: this runner and its cases move behind netem (link.h) */
+	if (link_prepare(&o->link, &id, o->label != NULL, scratch, terr, sizeof terr) == -1) {
+		target_finish(&wrap);
+		return fatal("%s", terr);
+	}
 	if (o->out_dir) {
 		if (plat_mkdir_p(o->out_dir) == -1) {
 			target_finish(&wrap);
 			return fatal("cannot create the results directory %s", o->out_dir);
 		}
+		remove_stale_temps(o->out_dir, id.label);
 		snprintf(final_path, sizeof final_path, "%s/%s%s.tap", o->out_dir, id.label,
 			 id.partial[0] ? ".partial" : "");
 		if (atomic_file_open(&results, final_path) == -1) {
@@ -261,6 +312,8 @@ static int run_cases(const struct options *o, struct catalog *cat, const struct 
 	s.env = wrap.env;
 	s.done = case_done;
 	s.ctx = &pr;
+	s.env_error = env_error;
+	s.env_error_size = sizeof env_error;
 
 	for (unsigned round = 0; round < o->repeat && !interrupted; round++) {
 		pr.next = 0;
@@ -284,7 +337,16 @@ static int run_cases(const struct options *o, struct catalog *cat, const struct 
 		}
 	}
 
-	if (interrupted) {
+	if (interrupted == SCHEDULE_ENV_ERROR) { /* the machine, not the stack: nothing is written */
+		printf("Bail out! %s\n", env_error);
+		fflush(stdout);
+		fprintf(stderr, "sockconf: %s\n", env_error);
+		if (results_file)
+			atomic_file_discard(&results);
+		if (pr.junit)
+			junit_finish(pr.junit, 0);
+		status = EXIT_USAGE;
+	} else if (interrupted) {
 		printf("Bail out! interrupted by %s\n", signal_name(interrupted));
 		fflush(stdout);
 		if (results_file)
@@ -310,6 +372,12 @@ static int run_cases(const struct options *o, struct catalog *cat, const struct 
 			status = EXIT_USAGE;
 		}
 		fflush(stdout); /* the closing lines come after the TAP, wherever both go */
+		note_stdout_error(&pr);
+		if (pr.stdout_errno) {
+			fprintf(stderr, "sockconf: cannot write the TAP to stdout: %s\n",
+				strerror(pr.stdout_errno));
+			status = EXIT_USAGE;
+		}
 		summary_print(stderr, &pr.summary, &pr.tally, plat_now_ms() - started,
 			      results_file ? final_path : NULL);
 	}
@@ -329,6 +397,8 @@ int main(int argc, char **argv)
 	struct divergences d = {NULL, 0};
 	char err[1024], exe_dir[1024], cases_dir[1200], div_dir[1200], scratch[1024];
 	int status;
+	/* before any file is opened: a closed stdout (>&-) must not become a results file */
+	int stdout_open = plat_stdout_open();
 
 	if (options_parse(&o, argc, argv, err, sizeof err) == -1) {
 		fprintf(stderr, "sockconf: %s\n", err);
@@ -345,6 +415,8 @@ int main(int argc, char **argv)
 	}
 	if (o.command == CMD_DIFF)
 		return diff_main(o.filters[0], o.filters[1]);
+	if (o.command == CMD_RUN && !stdout_open)
+		return fatal("cannot write the TAP to stdout: %s", strerror(EBADF));
 	plat_exe_dir(argv[0], exe_dir, sizeof exe_dir);
 	/* the build tree's layout, else the installed one (paths.h) */
 	if (paths_find(exe_dir, o.cases_dir, o.divergences_dir, cases_dir, div_dir, sizeof cases_dir,
@@ -357,19 +429,35 @@ int main(int argc, char **argv)
 		return fatal("%s", err);
 	cat = all;
 	cat.cases = malloc(all.n * sizeof *cat.cases);
-	if (!cat.cases)
+	if (!cat.cases) {
+		catalog_free(&all);
 		return fatal("%s", "out of memory");
-	memcpy(cat.cases, all.cases, all.n * sizeof *cat.cases);
-	if (catalog_select(&cat, o.filters, o.nfilters, err, sizeof err) == -1)
-		return fatal("%s", err);
-	if (o.command == CMD_RUN) {
-		if (divergences_load(&d, div_dir, err, sizeof err) == -1 ||
-		    check_records_name_cases(&d, &all, err, sizeof err) == -1)
-			return fatal("%s", err);
 	}
-	if (plat_make_temp_dir(scratch, sizeof scratch) == -1)
-		return fatal("cannot create a scratch directory: %s", strerror(errno));
+	memcpy(cat.cases, all.cases, all.n * sizeof *cat.cases);
+	/* a bad filter, record or scratch directory: exit 2 with nothing left allocated (LeakSanitizer) */
+	status = catalog_select(&cat, o.filters, o.nfilters, err, sizeof err);
+	if (status == 0 && o.command == CMD_RUN &&
+	    (divergences_load(&d, div_dir, err, sizeof err) == -1 ||
+	     check_records_name_cases(&d, &all, err, sizeof err) == -1))
+		status = -1;
+	for (size_t i = 0; status == 0 && o.command == CMD_RUN && target_is_guest(o.target) && i < cat.n; i++)
+		if (!cat.cases[i].is_file) { /* a guest is given the files only: it would never see this one */
+			snprintf(err, sizeof err, "--target %s: %s is %s; a guest runs files only",
+				 o.target, cat.cases[i].path, cat.cases[i].unrunnable);
+			status = -1;
+		}
+	if (status == 0 && plat_make_temp_dir(scratch, sizeof scratch) == -1) {
+		snprintf(err, sizeof err, "cannot create a scratch directory: %s", strerror(errno));
+		status = -1;
+	}
+	if (status == -1) {
+		divergences_free(&d);
+		catalog_free(&cat);
+		catalog_free(&all);
+		return fatal("%s", err);
+	}
 	plat_catch_interrupts();
+	plat_own_descendants(); /* no case outlives the runner, even one killed with SIGKILL */
 	if (o.command == CMD_RUN && target_is_guest(o.target)) /* the run happens inside a guest */
 		status = target_run_guest(&o, &cat, exe_dir, cases_dir, div_dir, scratch);
 	else

@@ -1,5 +1,6 @@
 /* options.c: parsing the runner's command line, strictly. */
 #include "options.h"
+#include "identity.h"
 #include "target.h"
 
 #include <errno.h>
@@ -35,13 +36,16 @@ void options_usage(FILE *out)
 	      "  --divergences DIR     recorded divergences (default: found the same way)\n"
 	      "  --label LABEL         name the results file LABEL.tap\n"
 	      "  --times               print each case's wall time\n"
+	      "  --link delay=MS,jitter=MS,loss=PCT,reorder=PCT\n"
+	      "                        run: inet and inet6 over tc netem (any of the four)\n"
 	      "  --markdown            list: a Markdown table of id, claim and sources\n"
 	      "  --results DIR         matrix: the results files (default: results)\n"
 	      "  --version             the suite's version\n"
 	      "  -h, --help            this text\n"
 	      "\n"
 	      "exit status: 0 every case conforms or diverges as recorded, 1 a case does\n"
-	      "not conform, 2 usage or environment error, 130/143 interrupted.\n"
+	      "not conform, 2 usage or environment error, 129/130/131/143 interrupted\n"
+	      "(SIGHUP, SIGINT, SIGQUIT, SIGTERM).\n"
 	      "diff: 0 no differences, 1 differences, 2 a file is unreadable or malformed.\n",
 	      out);
 }
@@ -159,9 +163,21 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 				goto bad_value;
 			o->divergences_dir = v;
 		} else if ((v = value_of(a, "--label", argc, argv, &i))) {
-			if (!*v || strpbrk(v, "/\\:*?\"<>| ") || v[0] == '.')
-				goto bad_value;
+			char why[160];
+			size_t shown = 0; /* the value is echoed only when it is one short line */
+			while (v[shown] && (unsigned char)v[shown] >= 0x20 && v[shown] != 0x7f)
+				shown++;
+			if (label_check(v, why, sizeof why) == -1) {
+				if (!v[shown] && shown < 160)
+					snprintf(err, errsize, "bad value '%s' for --label: %s", v, why);
+				else
+					snprintf(err, errsize, "bad value for --label: %s", why);
+				return -1;
+			}
 			o->label = v;
+		} else if ((v = value_of(a, "--link", argc, argv, &i))) {
+			if (link_parse(v, &o->link, err, errsize) == -1)
+				return -1;
 		} else if (strcmp(a, "--times") == 0) {
 			o->times = 1;
 		} else if (strcmp(a, "--markdown") == 0) {
@@ -217,6 +233,14 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 	if (o->junit_path && target_is_guest(o->target)) { /* the guest's runner judges the cases */
 		snprintf(err, errsize, "--junit FILE: not with --target %s (native and gvisor runs write it)",
 			 o->target);
+		return -1;
+	}
+	if (o->link.set && o->command != CMD_RUN) {
+		snprintf(err, errsize, "--link goes with run");
+		return -1;
+	}
+	if (o->link.set && strcmp(o->target, "gvisor") == 0) { /* runsc has no qdiscs */
+		snprintf(err, errsize, "--link needs sch_netem: gVisor's netstack has none; use --target qemu");
 		return -1;
 	}
 	if (o->command == CMD_MATRIX && o->nfilters) {

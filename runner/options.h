@@ -2,6 +2,8 @@
 #ifndef RUNNER_OPTIONS_H
 #define RUNNER_OPTIONS_H
 
+#include "link.h"
+
 #include <stddef.h>
 #include <stdio.h>
 
@@ -22,6 +24,7 @@ struct options {
 	const char *divergences_dir; /* NULL: found as runner/paths.h says */
 	const char *label;        /* NULL: made from OS, release and target */
 	int times;                /* print each case's wall time */
+	struct link link;         /* run: --link, netem between the ends (link.h); .set 0: none */
 	int markdown;             /* list: a Markdown table of id, claim, sources */
 	const char *results_dir;  /* matrix: where the *.tap files are; default "results" */
 	const char *filters[MAX_FILTERS]; /* diff: the two results files */

@@ -11,7 +11,13 @@ unknown mutant or case or leaves a mutant out, when a case survives every
 mutant, when a mutant kills no case, or when the real stack itself does
 not pass.  Extra kills are fine: they are listed, not failed.
 
-usage: table.py RUNNER CASES_DIR MUTANTS_SO [KILLS_TXT]
+With --link SPEC each run, the real stack's too, is one QEMU guest whose
+cases reach each other through netem (sockconf run --target qemu --link
+SPEC); the mutant goes into the guest as SOCKCONF_PRELOAD (copied into its
+initramfs, the guest's LD_PRELOAD) with SOCKCONF_MUTANT, and two guests
+boot at a time.
+
+usage: table.py [--link SPEC] RUNNER CASES_DIR MUTANTS_SO [KILLS_TXT]
 """
 import concurrent.futures
 import os
@@ -24,15 +30,19 @@ WAIT_MS = "1000"  # every wait's bound: loopback needs microseconds, a broken st
 KILLS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "kills.txt")
 
 
-def run(runner, cases, lib, mutant):
+def run(runner, cases, lib, mutant, link=None):
     """Returns the runner's exit status, {point: verdict}, {case: skip reasons}
     and {point: the point's line as printed, less its number}."""
     env = dict(os.environ, SOCKCONF_WAIT_MS=WAIT_MS)
-    env.pop("SOCKCONF_MUTANT", None)
-    if mutant:
+    for name in ("SOCKCONF_MUTANT", "SOCKCONF_PRELOAD"):
+        env.pop(name, None)
+    where = ["--target", "qemu", "--link", link] if link else []
+    if mutant and link:  # into the guest: this machine's runner and QEMU are not preloaded
+        env.update(SOCKCONF_PRELOAD=lib, SOCKCONF_MUTANT=mutant)
+    elif mutant:
         env.update(LD_PRELOAD=lib, SOCKCONF_MUTANT=mutant)
     proc = subprocess.run(
-        [runner, "run", "--no-out", "-j", "2", "--timeout", "8", "--cases", cases,
+        [runner, "run", *where, "--no-out", "-j", "2", "--timeout", "8", "--cases", cases,
          "--divergences", "cases/divergences"],
         env=env, capture_output=True, text=True, timeout=600)
     verdicts, reasons, shown, case = {}, {}, {}, None
@@ -80,20 +90,27 @@ def read_kills(path, mutant_names, case_ids):
 
 
 def main():
-    runner, cases, lib = sys.argv[1:4]
-    kills_path = sys.argv[4] if len(sys.argv) > 4 else KILLS
+    args, link = sys.argv[1:], None
+    if args[:1] == ["--link"] and len(args) > 1:
+        link, args = args[1], args[2:]
+    if len(args) not in (3, 4):
+        print("usage: table.py [--link SPEC] RUNNER CASES_DIR MUTANTS_SO [KILLS_TXT]", file=sys.stderr)
+        return 2
+    runner, cases, lib = args[:3]
+    kills_path = args[3] if len(args) > 3 else KILLS
+    part = f"mutants-link {link}" if link else "mutants"
     listing = subprocess.run(["/bin/true"], env=dict(os.environ, LD_PRELOAD=lib, SOCKCONF_MUTANT="list"),
                              capture_output=True, text=True, check=True).stdout
     mutants = [line.split("\t") for line in listing.splitlines()]
     names = [name for name, _ in mutants]
-    status, real, skip_reasons, _ = run(runner, cases, lib, None)
+    status, real, skip_reasons, _ = run(runner, cases, lib, None, link)
     if status != 0:
-        print(f"mutants: the real stack does not pass (sockconf exit {status})")
+        print(f"{part}: the real stack does not pass (sockconf exit {status})")
         return 1
     ids = sorted(k for k in real if "/" not in k)
     intended, kill_errors = read_kills(kills_path, names, set(ids))
-    with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:
-        results = dict(zip(names, pool.map(lambda name: run(runner, cases, lib, name), names)))
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2 if link else 3) as pool:  # a guest takes 2 CPUs
+        results = dict(zip(names, pool.map(lambda name: run(runner, cases, lib, name, link), names)))
 
     killed = {name: set() for name in names}
     for name, (_, verdicts, _, _) in results.items():
@@ -102,7 +119,7 @@ def main():
                 killed[name].add(key.split("/")[0])
 
     width = max(len(i) for i in ids)
-    print("mutants (columns):")
+    print("mutants (columns)" + (f", each run in a QEMU guest over --link {link}:" if link else ":"))
     for n, (name, breaks) in enumerate(mutants, 1):
         print(f"  {n:2d} {name:24s} {breaks}")
     print(f"\n{'case':{width}s}  " + " ".join(f"{n:2d}" for n in range(1, len(names) + 1))
@@ -144,20 +161,20 @@ def main():
 
     for case in skipped:  # a part of make check that did not run (tests/part-skipped.sh)
         why = "; ".join(sorted(skip_reasons.get(case, ["(no reason given)"])))
-        if subprocess.run(["sh", "tests/part-skipped.sh", f"mutants {case}",
+        if subprocess.run(["sh", "tests/part-skipped.sh", f"{part} {case}",
                            f"skips here, so no mutant can kill it: {why}"]).returncode:
             unproven.append(case)
     for error in kill_errors:
-        print(f"mutants: {error}")
+        print(f"{part}: {error}")
     for name, case in missed:
         shown = results[name][3]
         points = [shown[k] for k in sorted(shown) if k == case or k.startswith(case + "/")]
-        print(f"mutants: {name} must kill {case}, but under it {case} reported what it reports "
+        print(f"{part}: {name} must kill {case}, but under it {case} reported what it reports "
               f"on the real stack: {'; '.join(points) or '(nothing)'}")
     for case in survivors:
-        print(f"mutants: no mutant kills {case}: the case cannot be shown to fail")
+        print(f"{part}: no mutant kills {case}: the case cannot be shown to fail")
     for name in idle:
-        print(f"mutants: {name} kills no case: no case notices that behaviour broken")
+        print(f"{part}: {name} kills no case: no case notices that behaviour broken")
     return 1 if survivors or idle or unproven or missed or kill_errors else 0
 
 

@@ -84,6 +84,7 @@ int main(void)
 	register_checks_made_tests();
 	register_partial_tests();
 	register_acked_views_tests();
+	register_segments_tests();
 	if (CU_get_error() != CUE_SUCCESS) {
 		fprintf(stderr, "unit-tests: registering the suites failed: %s\n", CU_get_error_msg());
 		CU_cleanup_registry();

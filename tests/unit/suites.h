@@ -64,5 +64,6 @@ void register_platform_event_tests(void);
 void register_checks_made_tests(void);
 void register_partial_tests(void);
 void register_acked_views_tests(void);
+void register_segments_tests(void);
 
 #endif
