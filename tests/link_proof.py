@@ -10,13 +10,15 @@ compared, equal, inconclusive, different.
 
 usage: link_proof.py RUNNER CASES_DIR DIVERGENCES_DIR ROUNDS [PROFILE...]
 """
-import re
+import os
 import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from run_points import run_points  # noqa: E402  (tests/run_points.py)
+
 PROFILES = ["delay=20ms", "loss=2%", "delay=5ms,jitter=5ms,reorder=25%"]
-POINT = re.compile(r"^(\s*)(not ok|ok) \d+ - (\S+)(?: # (TODO|SKIP)(?: (.*))?)?")
 
 
 def run(runner, cases, divs, link=None, rounds=1):
@@ -29,20 +31,12 @@ def run(runner, cases, divs, link=None, rounds=1):
     if proc.returncode == 2 or "1.." not in proc.stdout:
         sys.exit(f"link_proof: {' '.join(argv)} gave no verdict (exit {proc.returncode}):\n"
                  f"{proc.stderr[-2000:]}")
-    rounds_seen, current, case = [], {}, None
-    for line in proc.stdout.splitlines():
-        if line.startswith("# Subtest: "):
-            case = line.split()[2]
-            continue
-        m = POINT.match(line)
-        if not m:
-            continue
-        indent, status, name, directive, reason = m.groups()
-        key = f"{case}/{name}" if indent else name
+    rounds_seen, current = [], {}
+    for key, _, _, status, directive, reason in run_points(proc.stdout):
         if key in current:  # the next round begins
             rounds_seen.append(current)
             current = {}
-        current[key] = (status + (" " + directive if directive else ""), reason or "")
+        current[key] = (status + (" " + directive if directive else ""), reason)
     rounds_seen.append(current)
     return rounds_seen, time.monotonic() - t0
 

@@ -21,11 +21,12 @@ usage: table.py [--link SPEC] RUNNER CASES_DIR MUTANTS_SO [KILLS_TXT]
 """
 import concurrent.futures
 import os
-import re
 import subprocess
 import sys
 
-POINT = re.compile(r"^(\s*)(not ok|ok) \d+ - (\S+)(?: # (TODO|SKIP)(?: (.*))?)?")
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from run_points import run_points  # noqa: E402  (tests/run_points.py)
+
 WAIT_MS = "1000"  # every wait's bound: loopback needs microseconds, a broken stack waits it out
 KILLS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "kills.txt")
 
@@ -45,19 +46,11 @@ def run(runner, cases, lib, mutant, link=None):
         [runner, "run", *where, "--no-out", "-j", "2", "--timeout", "8", "--cases", cases,
          "--divergences", "cases/divergences"],
         env=env, capture_output=True, text=True, timeout=600)
-    verdicts, reasons, shown, case = {}, {}, {}, None
-    for line in proc.stdout.splitlines():
-        if line.startswith("# Subtest: "):
-            case = line.split()[2]
-            continue
-        m = POINT.match(line)
-        if not m:
-            continue
-        indent, status, name, directive, reason = m.groups()
-        key = f"{case}/{name}" if indent else name
+    verdicts, reasons, shown = {}, {}, {}
+    for key, case, name, status, directive, reason in run_points(proc.stdout):
         verdicts[key] = status + (" " + directive if directive else "")
-        shown[key] = f"{name} {status}" + (f" # {directive} {reason or ''}".rstrip() if directive else "")
-        if indent and directive == "SKIP":
+        shown[key] = f"{name} {status}" + (f" # {directive} {reason}".rstrip() if directive else "")
+        if case and directive == "SKIP":
             reasons.setdefault(case, set()).add(reason or "(no reason given)")
     return proc.returncode, verdicts, reasons, shown
 
