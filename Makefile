@@ -8,6 +8,9 @@
 # The suite needs a C11 compiler and make.  CC=x86_64-w64-mingw32-gcc builds
 # the Windows runner and cases (Winsock) into build/x86_64-w64-mingw32/.
 
+# `make` alone builds everything: the first rule below is not the goal.
+.DEFAULT_GOAL := all
+
 CC      ?= cc
 ifeq (,$(shell command -v $(firstword $(CC)) 2>/dev/null))
 $(error no C compiler: '$(CC)' not found (Debian: apt-get install gcc make))

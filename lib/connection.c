@@ -128,19 +128,17 @@ void sc_link_handshake(int fd, double ms)
 }
 
 /* connect() timed out: on a link that lost the SYN (or its answer) the stack did nothing wrong. */
-static void connect_timed_out(enum sc_family family, int fd)
+SC_NORETURN void sc_connect_timed_out(int fd, const char *what)
 {
 	struct sc_path p;
 	char why[300];
 
 	if (sc_path_of(fd, &p) == 0 && p.retransmits > 0) {
-		snprintf(why, sizeof why, "inconclusive: connect() did not complete within %s; the link lost "
-			 "segments (the SYN sent %ld more times)", sc_wait_text(), p.retransmits);
+		snprintf(why, sizeof why, "inconclusive: %s did not complete within %s; the link lost "
+			 "segments (the SYN sent %ld more times)", what, sc_wait_text(), p.retransmits);
 		skip(why);
 	}
-	sc_fail(NULL, "setting up the %s connection: connect() did not complete within %s "
-		      "(waiting for the listener's SYN-ACK)",
-		sc_family_name(family), sc_wait_text());
+	sc_fail(NULL, "%s did not complete within %s (waiting for the listener's SYN-ACK)", what, sc_wait_text());
 }
 
 int sc_tcp_listener(enum sc_family family, struct sockaddr_storage *addr, socklen_t *len)
@@ -171,8 +169,11 @@ struct sc_conn sc_tcp_connect_to(enum sc_family family, int listener,
 		setup_failed("socket()", family);
 	sc_current_step = "connect() to the listener: the handshake";
 	if (sc_connect_bounded(c.local, (const struct sockaddr *)addr, len, &ms) == -1) {
-		if (errno == ETIMEDOUT)
-			connect_timed_out(family, c.local);
+		if (errno == ETIMEDOUT) {
+			char what[64];
+			snprintf(what, sizeof what, "setting up the %s connection: connect()", sc_family_name(family));
+			sc_connect_timed_out(c.local, what);
+		}
 		setup_failed("connect()", family);
 	}
 	c.peer = sc_accept(listener, NULL, NULL);

@@ -71,8 +71,7 @@ static void start_connect(int client, int listener, int blocking)
 			return;
 		}
 		if (errno == ETIMEDOUT)
-			sc_fail(NULL, "connect() to the listener did not complete within %s "
-				      "(waiting for its SYN-ACK)", sc_wait_text());
+			sc_connect_timed_out(client, "connect() to the listener");
 		call_failed("connect() to the listener");
 	}
 	if (set_nonblocking(client, 1) == -1)

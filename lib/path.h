@@ -50,6 +50,12 @@ const char *sc_wait_text(void);
  * errno set (ETIMEDOUT when the bound passed); *ms is how long it took.
  */
 int sc_connect_bounded(int fd, const struct sockaddr *addr, socklen_t len, double *ms);
+/*
+ * After sc_connect_bounded's ETIMEDOUT on fd: an inconclusive SKIP where the
+ * stack sent its SYN again (the link lost it or its answer), else a
+ * failure.  `what` names the connect ("connect() to the listener").
+ */
+SC_NORETURN void sc_connect_timed_out(int fd, const char *what);
 
 /*
  * open_connection() in two steps, for a capture that must be watching

@@ -12,6 +12,7 @@
 #define SC_LIB_INTERNAL
 #include "sockconf.h"
 #include "outcome.h"
+#include "path.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,8 @@ struct sc_raw_peer {
 	int ipv6;
 	struct sockaddr_storage client, server; /* addresses and ports, network order */
 	unsigned ignored;                        /* client segments read and passed over */
+	unsigned char last[20];                  /* the segment sent last, for a resend */
+	unsigned resent;                         /* how often it went again */
 };
 
 static SC_NORETURN void call_failed(const char *what)
@@ -184,23 +187,41 @@ static void pass_over_queued(struct sc_raw_peer *p)
 		p->ignored += (unsigned)r;
 }
 
-static struct sc_raw_segment wait_client_segment(struct sc_raw_peer *p, unsigned flags,
+/*
+ * Waits for a client segment with `flags`.  With `resend`, the segment sent
+ * last goes again whenever the link could have lost it or its answer, as
+ * a real peer's retransmission timer would send it (RFC 9293 §3.8.1): from
+ * a quiet window on, doubling.  The stack is asked the same question again;
+ * only its answer is judged.
+ */
+static struct sc_raw_segment wait_client_segment(struct sc_raw_peer *p, unsigned flags, int resend,
 						  const char *awaited)
 {
 	double deadline = now_ms() + sc_wait_bound_ms();
+	double interval = sc_quiet_ms(), resend_at = now_ms() + interval;
 	struct sc_raw_segment seg;
 
 	sc_current_step = awaited;
 	for (;;) {
 		struct pollfd pfd = {.fd = p->fd, .events = POLLIN, .revents = 0};
-		double left = deadline - now_ms();
+		double now = now_ms(), left = deadline - now;
 		int r;
 
 		while ((r = read_client_segment(p, &seg)) != -1)
 			if (r == 1 && (seg.flags & flags) == flags)
 				return seg;
 		if (left <= 0)
-			sc_fail(NULL, "timed out after %d ms waiting for %s", sc_wait_bound_ms(), awaited);
+			sc_fail(NULL, "timed out after %s waiting for %s%s", sc_wait_text(), awaited,
+				resend ? " (our segment was sent again while we waited)" : "");
+		if (resend && now >= resend_at) {
+			if (sc_send(p->fd, p->last, sizeof p->last, 0) != (ssize_t)sizeof p->last)
+				call_failed("send() on the raw socket");
+			p->resent++;
+			interval *= 2;
+			resend_at = now + interval;
+		}
+		if (resend && resend_at - now < left)
+			left = resend_at - now;
 		sc_poll(&pfd, 1, (int)left + 1);
 	}
 }
@@ -208,7 +229,7 @@ static struct sc_raw_segment wait_client_segment(struct sc_raw_peer *p, unsigned
 struct sc_raw_segment raw_peer_wait(struct sc_raw_peer *p, unsigned flags)
 {
 	/* A stack that hands raw sockets no TCP segments (the BSDs, Windows) never shows one. */
-	return wait_client_segment(p, flags, "the client's segment to reach the raw socket");
+	return wait_client_segment(p, flags, 0, "the client's segment to reach the raw socket");
 }
 
 void raw_peer_send(struct sc_raw_peer *p, unsigned flags, uint32_t seq, uint32_t ack)
@@ -226,15 +247,17 @@ void raw_peer_send(struct sc_raw_peer *p, unsigned flags, uint32_t seq, uint32_t
 	tcp[14] = 0xff, tcp[15] = 0xff; /* window 65535 */
 	sum = tcp_checksum(p, tcp, sizeof tcp);
 	tcp[16] = (unsigned char)(sum >> 8), tcp[17] = (unsigned char)sum;
+	memcpy(p->last, tcp, sizeof tcp);
+	p->resent = 0;
 	if (sc_send(p->fd, tcp, sizeof tcp, 0) != (ssize_t)sizeof tcp)
 		call_failed("send() on the raw socket");
 }
 
 struct sc_raw_segment raw_peer_reply(struct sc_raw_peer *p)
 {
-	struct sc_raw_segment seg = wait_client_segment(p, 0, "the client's answer to our segment");
+	struct sc_raw_segment seg = wait_client_segment(p, 0, 1, "the client's answer to our segment");
 
-	note("raw_peer_reply", "flags 0x%02x seq %u ack %u (%u earlier client segments passed over)",
-	     seg.flags, (unsigned)seg.seq, (unsigned)seg.ack, p->ignored);
+	note("raw_peer_reply", "flags 0x%02x seq %u ack %u (%u earlier client segments passed over; ours sent again %u time%s)",
+	     seg.flags, (unsigned)seg.seq, (unsigned)seg.ack, p->ignored, p->resent, p->resent == 1 ? "" : "s");
 	return seg;
 }

@@ -417,7 +417,10 @@ struct sc_raw_peer *raw_peer_open(int client, int listener);
 struct sc_raw_segment raw_peer_wait(struct sc_raw_peer *p, unsigned flags);
 /* Send the client a segment with no payload; what the client sent before is passed over. */
 void raw_peer_send(struct sc_raw_peer *p, unsigned flags, uint32_t seq, uint32_t ack);
-/* Wait (bounded) for the client's first segment after the last raw_peer_send(). */
+/*
+ * Wait (bounded) for the client's first segment after the last raw_peer_send(),
+ * sending that segment again meanwhile, as a peer's retransmission timer would.
+ */
 struct sc_raw_segment raw_peer_reply(struct sc_raw_peer *p);
 
 /* ---- a holder that exits on its own (holder_exit.c) ------------------------- */

@@ -487,9 +487,13 @@ static int probe_capture(struct sc_wire *w, const struct sockaddr_storage *self,
 	client = sc_socket(self->ss_family, SOCK_STREAM, 0);
 	{
 		double ms;
-		if (client == -1 || sc_connect_bounded(client, (struct sockaddr *)&addr, alen, &ms) == -1)
-			sc_fail(NULL, "the capture's probe connection could not connect within %s",
-				sc_wait_text());
+		if (client == -1)
+			sc_fail(NULL, "the capture's probe connection: socket() failed");
+		if (sc_connect_bounded(client, (struct sockaddr *)&addr, alen, &ms) == -1) {
+			if (errno == ETIMEDOUT)
+				sc_connect_timed_out(client, "the capture's probe connection");
+			sc_fail(NULL, "the capture's probe connection could not connect");
+		}
 	}
 	sc_current_step = "the capture to see a probe connection's SYN and SYN-ACK";
 	for (;;) {

@@ -225,3 +225,16 @@ def test_every_variable_the_cases_read_is_in_the_man_page():
     assert "SOCKCONF_WAIT_MS" in read
     documented = {t.split()[1] for t in item_tags(page_section("ENVIRONMENT"))}
     assert read <= documented, f"undocumented: {sorted(read - documented)}"
+
+
+def test_plain_make_builds_the_runner_and_every_case():
+    """`make` with no goal builds what the Makefile's header says: `make -n`
+    plans the runner's link and every case's (a first rule that is not
+    `all` once made plain `make` refresh one flags file and stop)."""
+    proc = subprocess.run(["make", "-C", str(REPO), "--no-print-directory", "-n", "BUILD=build/plain-make-probe"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "-o build/plain-make-probe/sockconf " in proc.stdout
+    for case in CASE_IDS:
+        assert f"-o build/plain-make-probe/cases/{case} " in proc.stdout, case
+    shutil.rmtree(REPO / "build" / "plain-make-probe", ignore_errors=True)
