@@ -23,7 +23,7 @@ size_t bytes_arrived(int fd, size_t at_most)
 	if (!buf)
 		sc_fail(NULL, "out of memory for a %zu-byte look at the receive queue", at_most);
 	n = sc_recv(fd, buf, at_most, MSG_PEEK); /* looks, takes nothing: the window stays as it is */
-	err = sc_plat_socket_errno();
+	err = sc_socket_errno();
 	free(buf);
 	if (n == -1) {
 		char name[64];

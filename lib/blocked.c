@@ -26,7 +26,7 @@ static void blocked_recv_thread(void *arg)
 	b->thread = sc_plat_thread_id();
 	sc_plat_event_set(b->entering);
 	b->result = sc_recv(b->fd, b->buf, sizeof b->buf, 0);
-	b->err = sc_plat_socket_errno();
+	b->err = sc_socket_errno();
 	sc_plat_event_set(b->returned);
 }
 

@@ -134,8 +134,27 @@ static enum sc_status run_family(const struct sc_case *c, unsigned point, enum s
 
 static int usage(const char *argv0)
 {
-	fprintf(stderr, "usage: %s [--describe | --family inet|inet6|unix]\n", argv0);
+	fprintf(stderr, "usage: %s [--describe | --stack | --family inet|inet6|unix]\n", argv0);
 	return 2;
+}
+
+/*
+ * --stack: "NAME VERSION" of the stack the case's end would live on, once
+ * it has started (the runner labels a run by it); exit 2 with the reason
+ * where this build has no such stack or it does not start.
+ */
+static int print_stack(void)
+{
+	char why[256];
+	const char *name = sc_stack_name_in("SOCKCONF_STACK", sc_kernel_stack.name);
+	const struct sc_stack *s = sc_stack_start("SOCKCONF_STACK", name, why, sizeof why);
+
+	if (!s) {
+		fprintf(stderr, "%s\n", why);
+		return 2;
+	}
+	printf("%s%s%s\n", s->name, s->version ? " " : "", s->version ? s->version() : "");
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -148,6 +167,9 @@ int main(int argc, char **argv)
 		if (strcmp(argv[i], "--describe") == 0) {
 			print_metadata(c);
 			return 0;
+		} else if (strcmp(argv[i], "--stack") == 0) {
+			sc_plat_init();
+			return print_stack();
 		} else if (strcmp(argv[i], "--family") == 0 && i + 1 < argc) {
 			only = argv[++i];
 		} else {

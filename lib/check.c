@@ -203,7 +203,7 @@ static int compare(long long a, const char *op, long long b)
 long long sc_check_int_(const char *file, int line, const char *expr, long long a,
 			const char *op, long long b, const char *b_text)
 {
-	int err = sc_plat_socket_errno(); /* as the call in `a` left it */
+	int err = sc_socket_errno(); /* as the call in `a` left it */
 
 	sc_current_step = expr;
 	checks_made++;
@@ -230,7 +230,7 @@ long long sc_check_int_(const char *file, int line, const char *expr, long long 
 
 long long sc_check_call_(const char *file, int line, const char *expr, long long ret)
 {
-	int err = sc_plat_socket_errno();
+	int err = sc_socket_errno();
 
 	sc_current_step = expr;
 	checks_made++;
@@ -244,7 +244,7 @@ long long sc_check_call_(const char *file, int line, const char *expr, long long
 void sc_check_fails_(const char *file, int line, const char *expr, long long ret, int err_expected,
 		     const char *errname)
 {
-	int err = sc_plat_socket_errno();
+	int err = sc_socket_errno();
 
 	sc_current_step = expr;
 	checks_made++;

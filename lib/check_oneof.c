@@ -57,7 +57,7 @@ static void set_syscall(const char *expr)
 int sc_check_one_of_(const char *file, int line, const char *expr, long long ret,
 		     const char *outcomes)
 {
-	int err = sc_plat_socket_errno(); /* as the call left it */
+	int err = sc_socket_errno(); /* as the call left it */
 	const char *name = ret == -1 ? sc_errno_name(err) : NULL;
 	char came[64], earlier[sizeof sc_outcome.note_val[0]] = "";
 	const char *base = strrchr(file, '/');

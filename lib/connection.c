@@ -1,8 +1,10 @@
 /*
  * connection.c: connected stream pairs.  TCP pairs are made the way an
- * application makes them (listen on loopback, connect, accept), so both
- * ends are ordinary ESTABLISHED sockets; the listener is closed before the
- * case begins.  AF_UNIX pairs come from socketpair().
+ * application makes them (listen, connect, accept), so both ends are
+ * ordinary ESTABLISHED sockets; the listener is closed before the case
+ * begins.  The peer listens on its own stack at that stack's address; the
+ * case's end connects from the stack under test (stacks.c), so one pair
+ * can span two stacks.  AF_UNIX pairs come from socketpair().
  */
 #define SC_LIB_INTERNAL
 #include "sockconf.h"
@@ -11,6 +13,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *sc_family_name(enum sc_family family)
@@ -27,7 +30,7 @@ static SC_NORETURN void setup_failed(const char *what, enum sc_family family)
 {
 	char err[64];
 
-	sc_format_errno(err, sizeof err, sc_plat_socket_errno());
+	sc_format_errno(err, sizeof err, sc_socket_errno());
 	sc_fail(NULL, "setting up the %s connection: %s failed: %s", sc_family_name(family), what, err);
 }
 
@@ -48,29 +51,49 @@ static void family_unavailable_or_fail(const char *what, enum sc_family family)
 	setup_failed(what, family);
 }
 
-int open_unconnected(enum sc_family family)
+int sc_open_on(enum sc_end end, enum sc_family family)
 {
-	int s = sc_socket(domain_of(family), SOCK_STREAM, 0);
+	int s = sc_socket_on(sc_stack_for(end, family), domain_of(family), SOCK_STREAM, 0);
 
 	if (s == -1)
 		family_unavailable_or_fail("socket()", family);
 	return s;
 }
 
-void sc_loopback_address(enum sc_family family, struct sockaddr_storage *ss, socklen_t *len)
+int open_unconnected(enum sc_family family)
 {
+	return sc_open_on(SC_END_LOCAL, family);
+}
+
+int sc_kernel_address(int family, struct sockaddr_storage *ss, socklen_t *len)
+{
+	const char *given = getenv(family == SC_INET6 ? "SOCKCONF_KERNEL_ADDR6" : "SOCKCONF_KERNEL_ADDR4");
+
 	memset(ss, 0, sizeof *ss);
 	if (family == SC_INET6) {
 		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
 		sin6->sin6_family = AF_INET6;
 		sin6->sin6_addr = in6addr_loopback;
 		*len = sizeof *sin6;
-	} else {
+		return given && *given && inet_pton(AF_INET6, given, &sin6->sin6_addr) != 1 ? -1 : 0;
+	}
+	if (family == SC_INET) {
 		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
 		sin->sin_family = AF_INET;
 		sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 		*len = sizeof *sin;
+		return given && *given && inet_pton(AF_INET, given, &sin->sin_addr) != 1 ? -1 : 0;
 	}
+	return -1;
+}
+
+void sc_end_address(enum sc_end end, enum sc_family family, struct sockaddr_storage *ss, socklen_t *len)
+{
+	const struct sc_stack *s = sc_stack_for(end, family);
+
+	if (s->address((int)family, ss, len) == -1)
+		sc_fail(NULL, "the %s stack has no %s address to listen on (check SOCKCONF_*_ADDR%s)", s->name,
+			sc_family_name(family), family == SC_INET6 ? "6" : "4");
 }
 
 int sc_connect_bounded(int fd, const struct sockaddr *addr, socklen_t len, double *ms)
@@ -143,12 +166,12 @@ SC_NORETURN void sc_connect_timed_out(int fd, const char *what)
 
 int sc_tcp_listener(enum sc_family family, struct sockaddr_storage *addr, socklen_t *len)
 {
-	int listener = open_unconnected(family);
+	int listener = sc_open_on(SC_END_PEER, family);
 
-	sc_loopback_address(family, addr, len);
+	sc_end_address(SC_END_PEER, family, addr, len);
 	if (sc_bind(listener, (struct sockaddr *)addr, *len) == -1) {
 		if (family == SC_INET6 && errno == EADDRNOTAVAIL)
-			skip("::1 is not configured on this machine's loopback");
+			skip("the peer's IPv6 address (::1 on loopback) is not configured on this machine");
 		setup_failed("bind()", family);
 	}
 	if (sc_listen(listener, 1) == -1)
@@ -164,9 +187,7 @@ struct sc_conn sc_tcp_connect_to(enum sc_family family, int listener,
 	struct sc_conn c;
 	double ms;
 
-	c.local = sc_socket(domain_of(family), SOCK_STREAM, 0);
-	if (c.local == -1)
-		setup_failed("socket()", family);
+	c.local = sc_open_on(SC_END_LOCAL, family);
 	sc_current_step = "connect() to the listener: the handshake";
 	if (sc_connect_bounded(c.local, (const struct sockaddr *)addr, len, &ms) == -1) {
 		if (errno == ETIMEDOUT) {

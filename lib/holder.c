@@ -25,6 +25,8 @@ long spawn_holder(void)
 		;
 	if (i == MAX_HOLDERS)
 		sc_fail(NULL, "more than %d holder processes", MAX_HOLDERS);
+	if (sc_stack_at(SC_END_LOCAL)->no_fork)
+		skip(sc_stack_at(SC_END_LOCAL)->no_fork);
 	holder = sc_plat_spawn_holder();
 	if (holder == -1 && errno == ENOSYS)
 		skip("needs fork(): this platform has none");

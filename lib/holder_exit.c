@@ -39,6 +39,8 @@ long spawn_exiting_holder(void)
 			h = &holders[i];
 	if (!h)
 		sc_fail(NULL, "more than %d exiting holder processes", MAX_EXITING_HOLDERS);
+	if (sc_stack_at(SC_END_LOCAL)->no_fork)
+		skip(sc_stack_at(SC_END_LOCAL)->no_fork);
 	pid = sc_plat_spawn_exiting_holder(&tell);
 	if (pid == -1 && errno == ENOSYS)
 		skip("needs a child process that exits on its own (fork()): this platform has none");

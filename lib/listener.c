@@ -1,7 +1,8 @@
 /*
  * listener.c: TCP listeners and clients for behaviours of the handshake and
  * of the accept queue, which open_connection() hides (it accepts at once
- * and closes its listener).  Everything is on the family's loopback address.
+ * and closes its listener).  As in a connection, the listener is the
+ * peer's (its stack, its address) and the client is the case's own end.
  */
 #define SC_LIB_INTERNAL
 #include "sockconf.h"
@@ -14,12 +15,12 @@ static SC_NORETURN void call_failed(const char *what)
 {
 	char err[64];
 
-	sc_format_errno(err, sizeof err, sc_plat_socket_errno());
+	sc_format_errno(err, sizeof err, sc_socket_errno());
 	sc_fail(NULL, "%s failed: %s", what, err);
 }
 
-/* A TCP socket of the family bound to its loopback address, port chosen by the stack. */
-static int open_bound(enum sc_family family)
+/* A TCP socket of the family on an end's stack, bound to its address, port chosen by the stack. */
+static int open_bound(enum sc_end end, enum sc_family family)
 {
 	struct sockaddr_storage addr;
 	socklen_t len;
@@ -27,19 +28,19 @@ static int open_bound(enum sc_family family)
 
 	if (family == SC_UNIX)
 		sc_fail(NULL, "listener.c makes TCP listeners only: the case runs it over unix");
-	s = open_unconnected(family);
-	sc_loopback_address(family, &addr, &len);
+	s = sc_open_on(end, family);
+	sc_end_address(end, family, &addr, &len);
 	if (sc_bind(s, (struct sockaddr *)&addr, len) == -1) {
 		if (family == SC_INET6 && errno == EADDRNOTAVAIL)
-			skip("::1 is not configured on this machine's loopback");
-		call_failed("bind() to the loopback address");
+			skip("the IPv6 address (::1 on loopback) is not configured on this machine");
+		call_failed("bind() to the stack's address");
 	}
 	return s;
 }
 
 int open_listener(enum sc_family family, int backlog)
 {
-	int s = open_bound(family);
+	int s = open_bound(SC_END_PEER, family);
 
 	if (sc_listen(s, backlog) == -1)
 		call_failed("listen()");
@@ -53,7 +54,7 @@ int open_client(int listener)
 
 	if (sc_getsockname(listener, (struct sockaddr *)&ss, &len) == -1)
 		call_failed("getsockname() on the listener");
-	return open_bound(ss.ss_family == AF_INET6 ? SC_INET6 : SC_INET);
+	return open_bound(SC_END_LOCAL, ss.ss_family == AF_INET6 ? SC_INET6 : SC_INET);
 }
 
 static void start_connect(int client, int listener, int blocking)

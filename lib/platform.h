@@ -85,6 +85,8 @@ typedef SSIZE_T ssize_t;
 void sc_plat_init(void);
 /* Monotonic milliseconds. */
 double sc_plat_now_ms(void);
+/* A bounded pause of ms; no stack is asked (a pause is not a poll on sockets). */
+int sc_plat_pause_ms(int ms);
 /* Count deliveries of signo in *counter from now on; 0, or -1 if the OS has no such signal. */
 int sc_plat_count_signal(int signo, volatile unsigned *counter);
 /*

@@ -24,6 +24,11 @@ double sc_plat_now_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+int sc_plat_pause_ms(int ms)
+{
+	return poll(NULL, 0, ms); /* no descriptor: a pause, interrupted by a signal */
+}
+
 #define MAX_COUNTED 64
 static volatile unsigned *signal_counters[MAX_COUNTED];
 

@@ -126,6 +126,12 @@ double sc_plat_now_ms(void)
 	return (double)now.QuadPart * 1e3 / (double)freq.QuadPart;
 }
 
+int sc_plat_pause_ms(int ms)
+{
+	Sleep((DWORD)(ms > 0 ? ms : 0));
+	return 0;
+}
+
 /* ---- signals: the C runtime's SIGINT, SIGILL, SIGFPE, SIGSEGV, SIGTERM, SIGBREAK, SIGABRT ---- */
 
 #define MAX_COUNTED 64

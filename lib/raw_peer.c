@@ -31,7 +31,7 @@ static SC_NORETURN void call_failed(const char *what)
 {
 	char err[64];
 
-	sc_format_errno(err, sizeof err, sc_plat_socket_errno());
+	sc_format_errno(err, sizeof err, sc_socket_errno());
 	sc_fail(NULL, "raw peer: %s failed: %s", what, err);
 }
 

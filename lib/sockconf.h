@@ -358,8 +358,10 @@ void kill_holder(long holder);
  * the stacks define SC_LIB_INTERNAL and call the sc_ names explicitly.
  */
 #ifdef SC_LIB_INTERNAL
-/* lib's own: the family's loopback address (127.0.0.1 or ::1), port 0 (connection.c) */
-void sc_loopback_address(enum sc_family family, struct sockaddr_storage *ss, socklen_t *len);
+/* lib's own: where an end's stack listens for the family, port 0 (connection.c) */
+void sc_end_address(enum sc_end end, enum sc_family family, struct sockaddr_storage *ss, socklen_t *len);
+/* lib's own: a stream socket of the family on an end's stack; SKIP where it has none */
+int sc_open_on(enum sc_end end, enum sc_family family);
 #else
 #undef close
 #undef recv

@@ -21,24 +21,12 @@ static struct {
 static int live[MAX_LIVE]; /* descriptors opened and not yet closed */
 static unsigned nlive;
 
-const struct sc_stack *sc_default_stack(void)
-{
-	static const struct sc_stack *chosen;
-	const char *name;
+/* The stack of this thread's last call: its errno is the one a check reads. */
+static _Thread_local const struct sc_stack *last_stack;
 
-	if (chosen)
-		return chosen;
-	name = getenv("SOCKCONF_STACK");
-	if (name && *name && strcmp(name, sc_kernel_stack.name) != 0)
-		sc_fail(NULL, "SOCKCONF_STACK=%s: this build has only the %s stack", name,
-			sc_kernel_stack.name);
-	if (sc_kernel_stack.init() == -1) {
-		char err[64];
-		sc_format_errno(err, sizeof err, errno);
-		sc_fail(NULL, "the %s stack did not start: %s", sc_kernel_stack.name, err);
-	}
-	chosen = &sc_kernel_stack;
-	return chosen;
+int sc_socket_errno(void)
+{
+	return last_stack && last_stack->last_error ? last_stack->last_error() : sc_plat_socket_errno();
 }
 
 const struct sc_stack *sc_stack_of(int fd, sc_handle *handle)
@@ -49,8 +37,8 @@ const struct sc_stack *sc_stack_of(int fd, sc_handle *handle)
 		*handle = virtual_fds[slot].handle;
 		return virtual_fds[slot].stack;
 	}
-	*handle = fd; /* unknown to lib: the default stack answers for it */
-	return sc_default_stack();
+	*handle = fd; /* unknown to lib: the platform's descriptor, whatever stack is under test */
+	return sc_platform_stack();
 }
 
 static void remember(int fd)
@@ -109,18 +97,24 @@ void sc_close_family_sockets(void)
 	}
 }
 
-int sc_socket(int domain, int type, int protocol)
+int sc_socket_on(const struct sc_stack *s, int domain, int type, int protocol)
 {
-	const struct sc_stack *s = sc_default_stack();
-
+	last_stack = s;
 	return sc_adopt(s, s->socket(domain, type, protocol));
 }
 
+int sc_socket(int domain, int type, int protocol)
+{
+	return sc_socket_on(sc_stack_at(SC_END_LOCAL), domain, type, protocol);
+}
+
+/* Both ends of a pair on the case's own stack: a pair has no wire to put a second stack across. */
 int sc_socketpair(int domain, int type, int protocol, int sv[2])
 {
-	const struct sc_stack *s = sc_default_stack();
+	const struct sc_stack *s = sc_stack_at(SC_END_LOCAL);
 	sc_handle h[2];
 
+	last_stack = s;
 	if (s->socketpair(domain, type, protocol, h) == -1)
 		return -1;
 	sv[0] = sc_adopt(s, h[0]);
@@ -134,6 +128,7 @@ int sc_socketpair(int domain, int type, int protocol, int sv[2])
 		sc_handle h_;                                 \
 		const struct sc_stack *s_ = sc_stack_of(fd, &h_); \
 		sc_current_step = "inside " #op "()";         \
+		last_stack = s_;                              \
 		return s_->op args;                           \
 	} while (0)
 
@@ -157,6 +152,7 @@ int sc_epoll_revents_raw(int fd, short events)
 	sc_handle h;
 	const struct sc_stack *s = sc_stack_of(fd, &h);
 
+	last_stack = s;
 	if (!s->epoll_revents) {
 		errno = ENOSYS;
 		return -1;
@@ -169,6 +165,7 @@ int sc_accept(int fd, struct sockaddr *addr, socklen_t *len)
 	sc_handle h;
 	const struct sc_stack *s = sc_stack_of(fd, &h);
 
+	last_stack = s;
 	return sc_adopt(s, s->accept(h, addr, len));
 }
 
@@ -177,6 +174,7 @@ int sc_dup(int fd)
 	sc_handle h;
 	const struct sc_stack *s = sc_stack_of(fd, &h);
 
+	last_stack = s;
 	return sc_adopt(s, s->dup(h));
 }
 
@@ -184,7 +182,10 @@ int sc_close(int fd)
 {
 	sc_handle h;
 	const struct sc_stack *s = sc_stack_of(fd, &h);
-	int ret = s->close(h);
+	int ret;
+
+	last_stack = s;
+	ret = s->close(h);
 
 	if (ret == 0) /* a virtual descriptor stays mapped: later calls still reach its stack */
 		forget(fd);
@@ -214,8 +215,9 @@ int sc_poll(struct pollfd *fds, unsigned nfds, int timeout_ms)
 		native[i] = fds[i];
 		native[i].fd = h;
 	}
-	if (!stack)
-		stack = sc_default_stack();
+	if (!stack) /* nothing to poll: a pause, which is the platform's to give */
+		return sc_plat_pause_ms(timeout_ms);
+	last_stack = stack;
 	ret = stack->poll(native, nfds, timeout_ms);
 	for (unsigned i = 0; i < nfds; i++)
 		fds[i].revents = native[i].revents;

@@ -10,8 +10,13 @@
  * own (the POSIX kernel) hands them out unchanged.  Any other stack's
  * handles (Winsock SOCKETs, lwIP's numbers that overlap kernel fds) get a
  * descriptor from lib's table, at SC_VIRTUAL_FD_BASE and up.  A descriptor
- * lib has never seen goes to the default stack as it is, so a stack's own
- * answer to a bad descriptor (EBADF) is what the case observes.
+ * lib has never seen is the platform's (a file, a pipe, a closed number) and
+ * goes to the platform's stack as it is, so the platform's own answer to a
+ * bad descriptor (EBADF, ENOTSOCK) is what the case observes, whichever
+ * stack is under test.
+ *
+ * Each end of a connection lives on a stack (stacks.c): the case's own end
+ * on the stack under test, the peer on the same one or on a reference stack.
  */
 #ifndef SOCKCONF_STACK_H
 #define SOCKCONF_STACK_H
@@ -26,6 +31,24 @@ struct sc_stack {
 	const char *name;   /* "kernel", "winsock", "lwip" */
 	int identity_fds;   /* handles are usable as case descriptors as they are */
 	int (*init)(void);  /* 0, or -1 with errno when the stack cannot start */
+	/* the stack's own release ("2.1.3"); NULL: the platform's (the kernel's) */
+	const char *(*version)(void);
+	unsigned families;  /* the families it makes sockets of: SC_INET | SC_INET6 | SC_UNIX */
+	/* NULL, or why a forked child cannot share this stack's sockets (lwIP
+	 * lives in the process: a child gets a copy of the whole stack) */
+	const char *no_fork;
+	int raises_sigpipe; /* a send on a broken connection raises SIGPIPE */
+	/* where this stack's listeners listen, for `family`: 0, or -1 (no such family) */
+	int (*address)(int family, struct sockaddr_storage *ss, socklen_t *len);
+	/* the error of this stack's last failed call, as an errno value */
+	int (*last_error)(void);
+	/* The wire (wire_pcap.c).  A stack whose segments cross a device of the
+	 * platform names it ("tap3"); NULL: the platform's loopback.  A stack
+	 * that carries its segments itself (lwIP's in-process loopback) hands
+	 * each IP packet it takes in to `seen` instead (observe: 0, or -1 where
+	 * it cannot); NULL observe: it has no such hook. */
+	const char *(*wire_device)(void);
+	int (*observe)(void (*seen)(const unsigned char *ip, size_t len, void *ctx), void *ctx);
 	sc_handle (*socket)(int domain, int type, int protocol);
 	int (*socketpair)(int domain, int type, int protocol, sc_handle sv[2]);
 	int (*bind)(sc_handle s, const struct sockaddr *addr, socklen_t len);
@@ -63,14 +86,39 @@ struct sc_stack {
 
 /* The kernel's sockets through this platform's API (BSD sockets or Winsock). */
 extern const struct sc_stack sc_kernel_stack;
+#if SC_HAVE_LWIP
+extern const struct sc_stack sc_lwip_stack; /* stack_lwip.c */
+#endif
 
-/* The stack new sockets are made on: SOCKCONF_STACK names it, default "kernel". */
-const struct sc_stack *sc_default_stack(void);
+/*
+ * Where the platform's stack listens: 127.0.0.1 or ::1, or the addresses
+ * SOCKCONF_KERNEL_ADDR4 / SOCKCONF_KERNEL_ADDR6 name (the kernel's side of
+ * a link to another stack).  `family` is an enum sc_family.
+ */
+int sc_kernel_address(int family, struct sockaddr_storage *ss, socklen_t *len);
+
+/* The two ends of a connection: the case's own, and its peer. */
+enum sc_end { SC_END_LOCAL, SC_END_PEER };
+
+/* The stack an end lives on, started (SOCKCONF_STACK, SOCKCONF_PEER_STACK). */
+const struct sc_stack *sc_stack_at(enum sc_end end);
+/* The same, for a socket of `family`: a SKIP where the stack has none. */
+const struct sc_stack *sc_stack_for(enum sc_end end, enum sc_family family);
+/* The stack NAME names (`var`: where the name came from), started; NULL and why if not. */
+const struct sc_stack *sc_stack_start(const char *var, const char *name, char *why, size_t whysize);
+/* The stack name the environment variable var gives, or fallback. */
+const char *sc_stack_name_in(const char *var, const char *fallback);
+/* The platform's own stack, started: the owner of descriptors lib never made. */
+const struct sc_stack *sc_platform_stack(void);
 /* The stack owning fd, and its handle there. */
 const struct sc_stack *sc_stack_of(int fd, sc_handle *handle);
 /* A case descriptor for a new handle of `stack`. */
 int sc_adopt(const struct sc_stack *stack, sc_handle handle);
+/* The error of the calling thread's last stack call, as an errno value. */
+int sc_socket_errno(void);
 
+/* socket() on a given stack; sc_socket() is the case's own end's. */
+int sc_socket_on(const struct sc_stack *stack, int domain, int type, int protocol);
 int sc_socket(int domain, int type, int protocol);
 int sc_socketpair(int domain, int type, int protocol, int sv[2]);
 int sc_bind(int fd, const struct sockaddr *addr, socklen_t len);

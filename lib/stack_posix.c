@@ -320,6 +320,11 @@ static int kernel_epoll_revents(sc_handle s, short events)
 const struct sc_stack sc_kernel_stack = {
 	.name = "kernel",
 	.identity_fds = 1,
+	.families = SC_INET | SC_INET6 | SC_UNIX,
+	.no_fork = NULL, /* the platform's own: a child shares its sockets (Windows has no fork: holder_exit_win.c) */
+	.raises_sigpipe = 1,
+	.address = sc_kernel_address,
+	.last_error = sc_plat_socket_errno,
 	.init = kernel_init,
 	.socket = kernel_socket,
 	.socketpair = kernel_socketpair,

@@ -500,6 +500,11 @@ static int winsock_tcp_state(sc_handle s)
 const struct sc_stack sc_kernel_stack = {
 	.name = "winsock",
 	.identity_fds = 0,
+	.families = SC_INET | SC_INET6,
+	.no_fork = NULL, /* the platform's own: a child shares its sockets (Windows has no fork: holder_exit_win.c) */
+	.raises_sigpipe = 0,
+	.address = sc_kernel_address,
+	.last_error = sc_plat_socket_errno,
 	.init = winsock_init,
 	.socket = winsock_socket,
 	.socketpair = winsock_socketpair,

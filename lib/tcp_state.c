@@ -45,7 +45,7 @@ enum sc_tcp_state tcp_state(int fd)
 
 enum sc_tcp_state listed_tcp_state(const struct sc_endpoints *e)
 {
-	const struct sc_stack *s = sc_default_stack();
+	const struct sc_stack *s = sc_stack_at(SC_END_LOCAL); /* e->self is the case's end */
 	int state = s->listed_tcp_state
 			    ? s->listed_tcp_state((const struct sockaddr *)&e->self,
 						  (const struct sockaddr *)&e->other)

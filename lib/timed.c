@@ -35,7 +35,7 @@ struct sc_close_timing timed_close(int fd)
 {
 	double started = sc_plat_now_ms();
 	int ret = sc_close(fd);
-	int err = sc_plat_socket_errno();
+	int err = sc_socket_errno();
 
 	return timing_of(ret, err, sc_plat_now_ms() - started, -1);
 }
@@ -57,7 +57,7 @@ static void closing_thread(void *arg)
 	sc_plat_event_set(t->entering);
 	t->started = sc_plat_now_ms();
 	t->ret = sc_close(t->fd);
-	t->err = sc_plat_socket_errno();
+	t->err = sc_socket_errno();
 	t->ended = sc_plat_now_ms();
 	t->peer_state = sc_tcp_state_raw(t->peer); /* first thing after the return */
 	sc_plat_event_set(t->returned);

@@ -164,9 +164,7 @@ void sc_announce_quiet(const char *why)
 
 void sc_backoff_pause(int *backoff_ms)
 {
-	struct pollfd none = {.fd = -1, .events = 0, .revents = 0};
-
-	sc_poll(&none, 1, *backoff_ms); /* a bounded pause between reads */
+	sc_plat_pause_ms(*backoff_ms); /* a bounded pause between reads */
 	*backoff_ms = *backoff_ms ? (*backoff_ms < 8 ? *backoff_ms * 2 : 8) : 1;
 }
 
