@@ -181,6 +181,33 @@ int sc_tcp_listener(enum sc_family family, struct sockaddr_storage *addr, sockle
 	return listener;
 }
 
+/*
+ * connect() has returned, so the client took the SYN-ACK; the listener
+ * queues the connection once the handshake's last ACK arrives.  A link
+ * that lost that ACK leaves accept() to wait for the listener's next
+ * SYN-ACK and its answer: bounded here, and inconclusive past the bound.
+ */
+static void accept_bounded(int listener, enum sc_family family)
+{
+	double deadline = now_ms() + sc_wait_bound_ms();
+
+	sc_current_step = "the listener to queue the connection (the handshake's last ACK)";
+	for (;;) {
+		struct pollfd p = {.fd = listener, .events = POLLIN, .revents = 0};
+		double left = deadline - now_ms();
+		char why[300];
+
+		if (sc_poll(&p, 1, left > 0 ? (int)left + 1 : 0) == 1 && (p.revents & POLLIN))
+			return;
+		if (now_ms() < deadline)
+			continue;
+		snprintf(why, sizeof why, "inconclusive: connect() completed, but the %s listener did not queue "
+			 "the connection within %s: the link lost the handshake's last ACK and the SYN-ACK "
+			 "sent again", sc_family_name(family), sc_wait_text());
+		skip(why);
+	}
+}
+
 struct sc_conn sc_tcp_connect_to(enum sc_family family, int listener,
 				 const struct sockaddr_storage *addr, socklen_t len)
 {
@@ -197,6 +224,7 @@ struct sc_conn sc_tcp_connect_to(enum sc_family family, int listener,
 		}
 		setup_failed("connect()", family);
 	}
+	accept_bounded(listener, family);
 	c.peer = sc_accept(listener, NULL, NULL);
 	if (c.peer == -1)
 		setup_failed("accept()", family);
@@ -222,6 +250,7 @@ struct sc_conn open_connection(enum sc_family family)
 
 	if (family != SC_UNIX)
 		return open_tcp(family);
+	sc_stack_for(SC_END_LOCAL, family); /* a SKIP where the stack has no AF_UNIX */
 	if (sc_socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
 		family_unavailable_or_fail("socketpair(AF_UNIX, SOCK_STREAM)", family);
 	c.local = sv[0];

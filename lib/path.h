@@ -24,8 +24,11 @@ int sc_path_of(int fd, struct sc_path *p);
 /*
  * Have fd's stack probe its peer soon (a TCP keepalive after a second's
  * idleness): a peer whose connection is gone answers with an RST, in
- * place of one the link lost.  0, or -1 where the stack cannot.
+ * place of one the link lost.  0, or -1 where the stack cannot.  The
+ * probes go SC_PROBE_MS after the connection's last segment and as far
+ * apart (keepalive's least idle time is a second).
  */
+#define SC_PROBE_MS 1000
 int sc_path_ask_peer(int fd);
 
 /*

@@ -44,12 +44,15 @@ int sc_path_of(int fd, struct sc_path *p)
 int sc_path_ask_peer(int fd)
 {
 #if defined(__linux__) || defined(__FreeBSD__)
-	int on = 1, idle_s = 1;
+	int on = 1, apart_s = SC_PROBE_MS / 1000;
 
 	if (sc_setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on) == -1)
 		return -1;
-	/* after SO_KEEPALIVE: the idle time counts from the connection's last segment */
-	return sc_setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle_s, sizeof idle_s) == -1 ? -1 : 0;
+	/* after SO_KEEPALIVE: the idle time counts from the connection's last segment; the
+	 * next probes follow as far apart (TCP never resends a lost RST, but a probe, yes) */
+	if (sc_setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &apart_s, sizeof apart_s) == -1)
+		return -1;
+	return sc_setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &apart_s, sizeof apart_s) == -1 ? -1 : 0;
 #else
 	(void)fd;
 	return -1;

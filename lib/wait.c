@@ -208,9 +208,14 @@ static short wait_events(int fd, short events, const char *awaited)
 
 		if (now >= deadline)
 			sc_fail(NULL, "timed out after %s waiting for %s (fd %d)%s", sc_wait_text(), awaited, fd,
-				asked == 1 ? ", and a keepalive probe got no RST" : "");
-		if (!asked && now >= ask_at)
+				asked == 1 ? ", and no keepalive probe sent meanwhile got an RST" : "");
+		if (!asked && now >= ask_at) {
 			asked = sc_path_ask_peer(fd) == 0 ? 1 : -1;
+			/* the probes' own time: the stack sends them SC_PROBE_MS apart, and either
+			 * one or its answer may be lost too */
+			if (asked == 1 && deadline < now + 2.5 * SC_PROBE_MS)
+				deadline = now + 2.5 * SC_PROBE_MS;
+		}
 		revents = poll_once(fd, events, (int)(until - now) + 1);
 		if (!(revents & (events | POLLERR | POLLHUP | POLLNVAL)))
 			continue;
