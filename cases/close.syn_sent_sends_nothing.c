@@ -21,7 +21,7 @@ static void close_in_syn_sent_sends_nothing(enum sc_family family)
 
 	connect_nonblocking(client, listener);
 	wire_wait(w, client, SC_SYN);
-	check_tcp_state(client, SC_TCP_SYN_SENT);
+	check_held_in_syn_sent(client);
 	mark = wire_mark(w);
 	check_call(close(client));
 	wire_check_quiet(w, client, mark, "close() in SYN_SENT sends no RST and no FIN");

@@ -24,7 +24,7 @@ static void late_syn_ack_is_answered_with_rst(enum sc_family family)
 
 	connect_nonblocking(client, listener);
 	syn = raw_peer_wait(slow, SC_SYN);
-	check_tcp_state(client, SC_TCP_SYN_SENT);
+	check_held_in_syn_sent(client);
 	check_call(close(client));
 	raw_peer_send(slow, SC_SYN | SC_ACK, PEER_ISS, syn.seq + 1);
 	answer = raw_peer_reply(slow);

@@ -110,3 +110,13 @@ int open_full_listener(enum sc_family family)
 	wait_readable(listener); /* accept() would now return it */
 	return listener;
 }
+
+void check_held_in_syn_sent(int client)
+{
+	enum sc_tcp_state state = tcp_state(client);
+
+	if (state == SC_TCP_ESTABLISHED)
+		skip("the listener took a connection past its full accept queue (backlog 0): this stack "
+		     "does not bound the queue, so no connect() can be held in SYN_SENT");
+	check_tcp_state(client, SC_TCP_SYN_SENT);
+}

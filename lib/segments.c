@@ -100,8 +100,9 @@ unsigned sc_segments_analyse(const struct sc_captured *in, unsigned n, struct sc
 			retransmissions++;
 
 		if ((s->flags & SC_RST) && !o->retransmitted) {
-			/* <SEQ=SEG.ACK><CTL=RST>: the answer to a segment from y that came once x was gone */
-			for (unsigned j = 0; j < i && !(s->flags & SC_ACK) && gone_from[x] != NEVER; j++)
+			/* <SEQ=SEG.ACK><CTL=RST>: the answer to a segment from y that came once x was gone
+			 * (lwIP sets ACK on it too, tcp_rst(); its sequence number still names the segment) */
+			for (unsigned j = 0; j < i && gone_from[x] != NEVER; j++)
 				if (in[j].from_local == y && (in[j].flags & SC_ACK) && in[j].ack == s->seq &&
 				    j > gone_from[x])
 					o->answers_late = 1;

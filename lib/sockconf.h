@@ -402,6 +402,12 @@ void connect_nonblocking(int client, int listener); /* returns once the SYN is o
  * it drops a further client's SYN unanswered, so that client stays in SYN_SENT.
  */
 int open_full_listener(enum sc_family family);
+/*
+ * The client's connect to a full listener is held in SYN_SENT: checked.  A
+ * stack that does not bound its accept queue (lwIP without
+ * TCP_LISTEN_BACKLOG) completes it instead: SKIP, the state cannot be made.
+ */
+void check_held_in_syn_sent(int client);
 
 /*
  * A TCP peer played with a raw IP socket from the listener's address and

@@ -190,8 +190,11 @@ static void test_rsts_after_the_reset_under_test_are_answers(void)
 	ASSERT_INT_EQ(counted(PEER, SC_RST), 1);
 }
 
-/* An RST carrying ACK is never taken for an answer: a closed end's answer has none. */
-static void test_rst_with_ack_is_never_an_answer(void)
+/*
+ * lwIP answers a late duplicate of the final ACK with RST and ACK set
+ * (tcp_rst() always sets ACK); its SEQ is still SEG.ACK: an answer too.
+ */
+static void test_rst_with_ack_answering_a_late_segment_is_an_answer(void)
 {
 	handshake();
 	sent(LOCAL, SC_FIN | SC_ACK, 0, 0, 0);
@@ -200,7 +203,22 @@ static void test_rst_with_ack_is_never_an_answer(void)
 	sent(LOCAL, SC_ACK, 1, 1, 0);
 	sent(PEER, SC_RST | SC_ACK, 1, 1, 0);
 	analyse();
+	CU_ASSERT(out[7].answers_late);
+	ASSERT_INT_EQ(counted(PEER, SC_RST), 0);
+}
+
+/* An RST whose number answers no late segment is the stack's own, ACK or not. */
+static void test_rst_with_ack_that_answers_nothing_is_counted(void)
+{
+	handshake();
+	sent(LOCAL, SC_FIN | SC_ACK, 0, 0, 0);
+	sent(PEER, SC_FIN | SC_ACK, 0, 1, 0);
+	sent(LOCAL, SC_ACK, 1, 1, 0);
+	sent(LOCAL, SC_ACK, 1, 1, 0);
+	sent(PEER, SC_RST | SC_ACK, 7, 1, 0);
+	analyse();
 	CU_ASSERT(!out[7].answers_late);
+	ASSERT_INT_EQ(counted(PEER, SC_RST), 1);
 }
 
 /* Watched after the handshake: each end's numbers count from the lowest seen, whatever the order. */
@@ -265,7 +283,8 @@ static const struct unit_test tests[] = {
 	UNIT_TEST(test_rst_before_the_connection_is_over_is_counted),
 	UNIT_TEST(test_rst_to_the_ack_that_ends_last_ack_is_counted),
 	UNIT_TEST(test_rsts_after_the_reset_under_test_are_answers),
-	UNIT_TEST(test_rst_with_ack_is_never_an_answer),
+	UNIT_TEST(test_rst_with_ack_answering_a_late_segment_is_an_answer),
+	UNIT_TEST(test_rst_with_ack_that_answers_nothing_is_counted),
 	UNIT_TEST(test_without_a_handshake_the_lowest_number_is_the_base),
 	UNIT_TEST(test_syn_ack_gives_the_isn_of_a_syn_not_seen),
 	UNIT_TEST(test_quiet_window_and_wait_bound_scale_with_the_rtt),
