@@ -60,10 +60,27 @@ else
   CASE_LIBS := $(if $(filter posix,$(PLATFORM)),-lpthread)
 endif
 
+# The lwIP stack (SOCKCONF_STACK=lwip) where liblwip-dev is installed: its
+# socket API and the internals lib/stack_lwip.c reads compile, and -llwip
+# links (tests/probe_lwip.c).  LWIP=no leaves it out.
+ifeq ($(PLATFORM),posix)
+  LWIP ?= $(shell pkg-config --exists lwip 2>/dev/null && $(CC) -o /dev/null tests/probe_lwip.c \
+            $$(pkg-config --cflags --libs lwip) >/dev/null 2>&1 && echo yes)
+  HAVE_LWIP := $(LWIP)
+endif
+ifeq ($(HAVE_LWIP),yes)
+  LWIP_SRC  := lib/stack_lwip.c lib/lwip_wire.c
+  CPPFLAGS  += -DSC_HAVE_LWIP=1
+  CASE_LIBS += $(shell pkg-config --libs lwip)
+  # lib/lwip_wire.c's ip_input() takes liblwip.so's calls (its wire on
+  # lwIP's loopback) only if the case program exports it; dlsym() finds lwIP's
+  CASE_LIBS += -Wl,--export-dynamic-symbol=ip_input -ldl
+endif
+
 # lib/*.c, less the halves for other platforms and builds: the portable
-# files, this platform's *_posix.c or *_win.c, and one wire_*.c
-LIB_SRC    := $(filter-out lib/%_posix.c lib/%_win.c lib/wire_%,$(wildcard lib/*.c)) \
-              $(WIRE_SRC) $(wildcard lib/*_$(PLATFORM).c)
+# files, this platform's *_posix.c or *_win.c, one wire_*.c, and lwIP's stack where it is built
+LIB_SRC    := $(filter-out lib/%_posix.c lib/%_win.c lib/wire_% lib/stack_lwip.c lib/lwip_wire.c,$(wildcard lib/*.c)) \
+              $(WIRE_SRC) $(LWIP_SRC) $(wildcard lib/*_$(PLATFORM).c)
 # runner/*.c: the portable ones (main.c aside) and this platform's (*_posix.c or *_win.c)
 RUNNER_SRC := $(filter-out runner/main.c runner/%_posix.c runner/%_win.c,$(wildcard runner/*.c)) \
               $(wildcard runner/*_$(PLATFORM).c)
@@ -91,6 +108,10 @@ SOCKCONF   := $(BUILD)/sockconf$(EXE)
 # realpath and putenv (runner/*_posix.c).
 HALF_SRC := $(filter %_posix.c lib/wire_pcap.c,$(LIB_SRC) $(RUNNER_SRC))
 $(HALF_SRC:%.c=$(BUILD)/obj/%.o): FEATURES := -D_DEFAULT_SOURCE -D_GNU_SOURCE
+# lib/stack_lwip.c is lwIP's and glibc's as much as a half is; lwIP's headers
+# are system headers to it, so their own warnings are not the suite's.
+$(LWIP_SRC:%.c=$(BUILD)/obj/%.o): FEATURES := -D_DEFAULT_SOURCE -D_GNU_SOURCE \
+  $(patsubst -I%,-isystem %,$(shell pkg-config --cflags lwip 2>/dev/null))
 
 # What this build directory's objects are made with: a change of compiler
 # or flags rebuilds them, instead of mixing old objects with new.  The file
@@ -218,10 +239,43 @@ windows:
 	else sh tests/part-skipped.sh windows "$(WINCC) is not installed (Debian: apt-get install gcc-mingw-w64-x86-64)"; fi
 
 # Broken stacks (LD_PRELOAD, Linux/glibc): every case must fail under one
-$(BUILD)/mutants.so: tests/mutants/mutants.c
+$(BUILD)/mutants.so: tests/mutants/mutants.c tests/mutants/mutant.h
 	$(CC) $(WARN) -O1 -shared -fPIC -o $@ $< -ldl
 mutants: all $(BUILD)/mutants.so
 	/usr/bin/python3 tests/mutants/table.py $(SOCKCONF) $(BUILD)/cases $(BUILD)/mutants.so
+
+# ---- lwip-run: the whole catalogue on both lwIP targets, every difference recorded ----
+# --target lwip (both ends lwIP, in this process) and --target lwip-linux (the
+# case's end on lwIP, the peer on this kernel, across a tap in a private
+# network namespace: root) each exit 0: conforming, or as cases/divergences/lwip.txt says.
+CHECK_PARTS += lwip-run
+.PHONY: lwip-run
+lwip-run: all
+ifeq ($(HAVE_LWIP),yes)
+	$(SOCKCONF) run --target lwip --no-out --cases $(BUILD)/cases --divergences cases/divergences >/dev/null
+	@if [ "$$(id -u)" = 0 ] && [ -e /dev/net/tun ]; then \
+	  $(SOCKCONF) run --target lwip-linux --no-out --cases $(BUILD)/cases --divergences cases/divergences >/dev/null; \
+	else sh tests/part-skipped.sh lwip-run "--target lwip-linux needs root and /dev/net/tun (a tap in a private network namespace)"; fi
+else
+	@sh tests/part-skipped.sh lwip-run "built without lwIP (Debian: apt-get install liblwip-dev pkgconf)"
+endif
+
+# ---- mutants-lwip: broken lwIP stacks (tests/mutants/lwip_mutants.c) ----
+# Every case on --target lwip against each lwIP mutant: every intended kill
+# (tests/mutants/lwip_kills.txt) is made, and every group of cases that runs
+# on lwIP loses a case to some mutant.
+CHECK_PARTS += mutants-lwip
+.PHONY: mutants-lwip
+ifeq ($(HAVE_LWIP),yes)
+$(BUILD)/lwip_mutants.so: tests/mutants/lwip_mutants.c tests/mutants/mutant.h
+	$(CC) $(WARN) $(patsubst -I%,-isystem %,$(shell pkg-config --cflags lwip)) -O1 -shared -fPIC -o $@ $< -ldl
+mutants-lwip: all $(BUILD)/lwip_mutants.so
+	/usr/bin/python3 tests/mutants/table.py --target lwip --per-group $(SOCKCONF) $(BUILD)/cases \
+	  $(BUILD)/lwip_mutants.so tests/mutants/lwip_kills.txt
+else
+mutants-lwip:
+	@sh tests/part-skipped.sh mutants-lwip "built without lwIP (Debian: apt-get install liblwip-dev pkgconf)"
+endif
 
 # ---- mutants-link: every mutant still kills its intended cases over a 20 ms link ----
 # One QEMU guest per mutant (34, two at a time, ~10-20 s each): not in CHECK_PARTS.

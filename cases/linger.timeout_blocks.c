@@ -30,6 +30,8 @@ static void linger_close_waits_for_the_timeout(enum sc_family family)
 	check_call(set_nonblocking(c.local, 0)); /* a blocking close() */
 
 	closed = timed_close(c.local); /* its result is noted, not checked */
+	if (bytes_arrived(c.peer, queued) == queued) /* a sender's buffer smaller than the peer's window */
+		skip("the peer's window took everything queued: no data was left that it could not take");
 	check_int(closed.ms, >=, 900);
 	check_int(closed.ms, <=, 1900);
 }

@@ -5,7 +5,7 @@
  * and both conditions hold.  The signal comes only with EPIPE: a send()
  * that fails with ECONNRESET raises no SIGPIPE.
  *
- * Timeline:  peer: setsockopt(SO_LINGER {1, 0}) ; close()  ->  RST  ->
+ * Timeline:  peer: SO_LINGER {1, 0}, our byte unread ; close()  ->  RST  ->
  *            local (ESTABLISHED, no FIN came): error pending ;
  *            send() without MSG_NOSIGNAL == -1 ECONNRESET, no SIGPIPE
  *            (or == -1 EPIPE and one SIGPIPE)
@@ -17,13 +17,11 @@
 static void send_failing_with_econnreset_raises_no_sigpipe(enum sc_family family)
 {
 	struct sc_conn c = open_connection(family);
-	struct linger abortive = {1, 0};
 	static const char data[] = "late";
 	int err;
 
 	catch_signal(SIGPIPE); /* counted, not fatal; SKIPs where there is no SIGPIPE (Windows) */
-	check_call(setsockopt(c.peer, SOL_SOCKET, SO_LINGER, &abortive, sizeof abortive));
-	check_call(close(c.peer)); /* an RST, and no FIN before it */
+	peer_resets(c); /* SO_LINGER {1, 0}, close(), a byte of ours unread there: an RST */
 	wait_error_pending(c.local); /* the reset is here; nothing has consumed its error yet */
 	err = check_one_of(send(c.local, data, sizeof data, 0), SEND_AFTER_RESET);
 	check_signals(SIGPIPE, ==, err == EPIPE ? 1 : 0); /* with ECONNRESET: none */

@@ -4,7 +4,7 @@
  * both conditions hold: ECONNRESET ("forcibly closed by a peer") and EPIPE
  * ("no longer connected"); either may be returned (XSH 2.3).
  *
- * Timeline:  peer: setsockopt(SO_LINGER {1, 0}) ; close()  ->  RST  ->
+ * Timeline:  peer: SO_LINGER {1, 0}, our byte unread ; close()  ->  RST  ->
  *            local: error pending (SO_ERROR left unread) ;
  *            send(MSG_NOSIGNAL) == -1 ECONNRESET or EPIPE
  */
@@ -15,11 +15,9 @@
 static void send_after_peer_reset_fails(enum sc_family family)
 {
 	struct sc_conn c = open_connection(family);
-	struct linger abortive = {1, 0};
 	static const char data[] = "late";
 
-	check_call(setsockopt(c.peer, SOL_SOCKET, SO_LINGER, &abortive, sizeof abortive));
-	check_call(close(c.peer));
+	peer_resets(c); /* SO_LINGER {1, 0}, close(), a byte of ours unread there: an RST */
 	wait_error_pending(c.local); /* the RST has arrived; nothing has consumed its error yet */
 	/* MSG_NOSIGNAL: whichever error comes, the case reports it rather than dies */
 	check_one_of(send(c.local, data, sizeof data, MSG_NOSIGNAL), SEND_AFTER_RESET);

@@ -3,7 +3,7 @@
  * a hangup (POLLHUP: the connection is gone) and an error (POLLERR: the
  * reset is pending), without being asked for either.
  *
- * Timeline:  peer: setsockopt(SO_LINGER {1, 0}) ; close()  ->  RST  ->
+ * Timeline:  peer: SO_LINGER {1, 0}, our byte unread ; close()  ->  RST  ->
  *            local: poll({POLLIN|POLLOUT}, timeout 0): POLLHUP and POLLERR set
  */
 #include "sockconf.h"
@@ -11,11 +11,9 @@
 static void reset_shows_as_hangup_and_error(enum sc_family family)
 {
 	struct sc_conn c = open_connection(family);
-	struct linger abortive = {1, 0};
 	struct pollfd p = {.fd = c.local, .events = POLLIN | POLLOUT, .revents = 0};
 
-	check_call(setsockopt(c.peer, SOL_SOCKET, SO_LINGER, &abortive, sizeof abortive));
-	check_call(close(c.peer));
+	peer_resets(c); /* SO_LINGER {1, 0}, close(), a byte of ours unread there: an RST */
 	wait_error_pending(c.local); /* the RST has arrived */
 	check_int(poll(&p, 1, 0), ==, 1); /* timeout 0: a look at the state now, not a wait */
 	note("revents", "0x%x%s%s%s%s", (unsigned)p.revents, p.revents & POLLIN ? " POLLIN" : "",

@@ -2,7 +2,7 @@
  * rst.so_error: after the peer resets the connection, SO_ERROR reports
  * ECONNRESET once: reading it clears it, and the next read gives 0.
  *
- * Timeline:  peer: setsockopt(SO_LINGER {1, 0}) ; close()  ->  RST  ->
+ * Timeline:  peer: SO_LINGER {1, 0}, our byte unread ; close()  ->  RST  ->
  *            local: error pending ; getsockopt(SO_ERROR) == ECONNRESET ;
  *            getsockopt(SO_ERROR) == 0
  */
@@ -11,12 +11,10 @@
 static void so_error_reports_the_reset_once(enum sc_family family)
 {
 	struct sc_conn c = open_connection(family);
-	struct linger abortive = {1, 0};
 	int err = -1;
 	socklen_t len = sizeof err;
 
-	check_call(setsockopt(c.peer, SOL_SOCKET, SO_LINGER, &abortive, sizeof abortive));
-	check_call(close(c.peer));
+	peer_resets(c); /* SO_LINGER {1, 0}, close(), a byte of ours unread there: an RST */
 	wait_error_pending(c.local); /* poll's view only: SO_ERROR is still unread */
 	check_call(getsockopt(c.local, SOL_SOCKET, SO_ERROR, &err, &len));
 	check_int(err, ==, ECONNRESET);

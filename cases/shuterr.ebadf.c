@@ -1,18 +1,16 @@
 /*
  * shuterr.ebadf: shutdown() on a descriptor number that is not open fails
- * with EBADF.  The number is one that was open a moment ago: a dup() of
- * the connected socket, closed again, so no descriptor of this
- * (single-threaded) process holds it; the connection itself stays open
- * through c.local.
+ * with EBADF.  The number is one that was open a moment ago: a socket of
+ * the family's, closed again, so no descriptor of this (single-threaded)
+ * process holds it.
  *
- * Timeline:  local: gone = dup(c.local) ; close(gone) ; shutdown(gone, SHUT_RDWR) -> -1 EBADF
+ * Timeline:  local: gone = socket() ; close(gone) ; shutdown(gone, SHUT_RDWR) -> -1 EBADF
  */
 #include "sockconf.h"
 
 static void shutdown_on_a_closed_descriptor_fails_ebadf(enum sc_family family)
 {
-	struct sc_conn c = open_connection(family);
-	int gone = (int)check_call(dup(c.local));
+	int gone = open_unconnected(family);
 
 	check_call(close(gone)); /* the number is free again; nothing opens a descriptor before the call */
 	check_fails(shutdown(gone, SHUT_RDWR), EBADF);

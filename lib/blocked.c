@@ -38,6 +38,14 @@ static void blocked_recv_thread(void *arg)
 static struct sc_blocked *all_blocked[MAX_BLOCKED];
 static unsigned nblocked;
 
+int sc_recv_blocked_on(int fd)
+{
+	for (unsigned i = 0; i < nblocked; i++)
+		if (all_blocked[i]->fd == fd && !sc_plat_event_wait(all_blocked[i]->returned, 0))
+			return 1;
+	return 0;
+}
+
 struct sc_blocked *start_blocked_recv(int fd)
 {
 	struct sc_blocked *b = nblocked < MAX_BLOCKED ? calloc(1, sizeof *b) : NULL;

@@ -257,3 +257,21 @@ struct sc_conn open_connection(enum sc_family family)
 	c.peer = sv[1];
 	return c;
 }
+
+void peer_resets(struct sc_conn c)
+{
+	static const struct linger abortive = {1, 0};
+	static const char unread = 'u';
+
+	if (sc_send(c.local, &unread, 1, MSG_NOSIGNAL) != 1)
+		sc_fail(NULL, "the byte to leave unread at the peer could not be sent");
+	wait_readable(c.peer);
+	if (bytes_arrived(c.peer, 1) != 1)
+		sc_fail(NULL, "the byte to leave unread at the peer never arrived there");
+	sc_current_step = "the peer's abortive close()";
+	if (sc_setsockopt(c.peer, SOL_SOCKET, SO_LINGER, &abortive, sizeof abortive) == -1 || sc_close(c.peer) == -1) {
+		char err[64];
+		sc_format_errno(err, sizeof err, sc_socket_errno());
+		sc_fail(NULL, "the peer's abortive close (SO_LINGER {1, 0}, close()) failed: %s", err);
+	}
+}

@@ -55,6 +55,8 @@ void sc_announce_quiet(const char *why);
  * pause before the next read, 0, 1, 2, 4, then 8 ms at most (wait.c).
  */
 void sc_backoff_pause(int *backoff_ms);
+/* A recv() started by start_blocked_recv() on fd has not returned yet (blocked.c). */
+int sc_recv_blocked_on(int fd);
 /* Run fn(arg) when the current family ends, however it ends (newest first). */
 void sc_at_family_end(void (*fn)(void *), void *arg);
 void sc_run_family_end(void);

@@ -73,13 +73,27 @@ void send_pattern_draining(int from, int to, size_t len, size_t *received)
 			sc_format_errno(err, sizeof err, errno);
 			sc_fail(NULL, "send() of pattern data failed after %zu of %zu bytes: %s", sent, len, err);
 		}
-		/* from's buffers are full: make room by reading at `to` */
-		wait_readable(to);
-		if (drain_available(to, received) == 0)
-			sc_fail(NULL, "end of stream after %zu bytes while %zu were being sent", *received, len);
-		if (sc_plat_now_ms() > deadline)
-			sc_fail(NULL, "timed out after %d ms sending %zu pattern bytes (%zu sent)",
-				sc_wait_bound_ms(), len, sent);
+		/* from's buffers are full: make room by reading at `to`, or wait for from's stack to
+		 * take more (one that frees its buffer only on the peer's ACK: lwIP).  The two ends
+		 * may live on two stacks, so each is polled on its own. */
+		for (int backoff = 0;;) {
+			struct pollfd in = {.fd = to, .events = POLLIN, .revents = 0};
+			struct pollfd out = {.fd = from, .events = POLLOUT, .revents = 0};
+
+			if (sc_poll(&in, 1, 0) == 1) {
+				if (drain_available(to, received) == 0)
+					sc_fail(NULL, "end of stream after %zu bytes while %zu were being sent",
+						*received, len);
+				break;
+			}
+			if (sc_poll(&out, 1, 0) == 1)
+				break;
+			if (sc_plat_now_ms() > deadline)
+				sc_fail(NULL, "timed out after %d ms sending %zu pattern bytes (%zu sent)",
+					sc_wait_bound_ms(), len, sent);
+			sc_current_step = "the receiver to become readable or the sender writable";
+			sc_backoff_pause(&backoff);
+		}
 	}
 	set_nonblocking(from, 0);
 	set_nonblocking(to, 0);
@@ -97,10 +111,25 @@ long long recv_pattern_until_end(int fd, size_t *received)
 	}
 }
 
+/*
+ * send() said EAGAIN: is the connection full, or only fd's buffer until the
+ * peer's next ACK?  A stack with a small send buffer (lwIP's 64 KiB)
+ * refuses long before a peer's window is full; room that comes back within
+ * a quiet window means the data is still flowing.
+ */
+static int room_comes_back(int fd)
+{
+	struct pollfd out = {.fd = fd, .events = POLLOUT, .revents = 0};
+
+	sc_current_step = "room in the send buffer (is the connection full?)";
+	return sc_poll(&out, 1, sc_quiet_ms()) == 1 && (out.revents & POLLOUT);
+}
+
 size_t send_pattern_until_full(int fd)
 {
 	unsigned char buf[CHUNK];
 	size_t sent = 0;
+	double deadline = 0; /* set at the first refusal */
 
 	if (set_nonblocking(fd, 1) == -1)
 		sc_fail(NULL, "could not make the socket non-blocking");
@@ -113,8 +142,13 @@ size_t send_pattern_until_full(int fd)
 			sent += (size_t)n;
 			continue;
 		}
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK) && !deadline)
+			deadline = sc_plat_now_ms() + 16 * sc_quiet_ms(); /* the peer's window's time to fill */
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK) &&
+		    (!room_comes_back(fd) || sc_plat_now_ms() > deadline))
+			return sent; /* full; or, past the bound, as full as it gets */
 		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			return sent;
+			continue;
 		if (n == -1) {
 			char err[64];
 			sc_format_errno(err, sizeof err, errno);

@@ -29,6 +29,9 @@ typedef SSIZE_T ssize_t;
 #ifndef ESHUTDOWN
 #define ESHUTDOWN WSAESHUTDOWN /* Winsock's own: send after SD_SEND, recv after SD_RECEIVE */
 #endif
+#ifndef ESOCKTNOSUPPORT
+#define ESOCKTNOSUPPORT WSAESOCKTNOSUPPORT /* XSI's, which mingw's errno.h lacks */
+#endif
 #define SC_HAVE_SIGPIPE 0
 #define SC_HAVE_AF_UNIX 0
 #else

@@ -4,10 +4,13 @@
  * the segments the client sends to the listener's port, and sends segments
  * of its own from that port.
  *
- * A raw IPPROTO_TCP socket gets a copy of every TCP segment the host takes
- * in (IPv4: with the IP header, IPv6: without), whatever the kernel's TCP
- * does with it; the client's are picked out by their ports.  What it
- * sends, the kernel wraps in an IP header; the TCP checksum is ours.
+ * The raw socket is the peer's stack's (stacks.c), where the listener
+ * lives.  A raw IPPROTO_TCP socket gets a copy of every TCP segment the
+ * stack takes in, whatever its TCP does with it: with the IP header for
+ * IPv4; for IPv6 without it on Linux, with it on lwIP (ip6_input hands
+ * raw_input() the packet from its IPv6 header on).  The client's are
+ * picked out by their ports.  What it sends, the stack wraps in an IP
+ * header; the TCP checksum is ours.
  */
 #define SC_LIB_INTERNAL
 #include "sockconf.h"
@@ -109,6 +112,8 @@ struct sc_raw_peer *raw_peer_open(int client, int listener)
 	struct sc_raw_peer *p = calloc(1, sizeof *p);
 	socklen_t len = sizeof p->client;
 	struct sockaddr_storage to;
+	const struct sc_stack *peer;
+	char why[128];
 
 	if (!p)
 		sc_fail(NULL, "out of memory");
@@ -122,11 +127,15 @@ struct sc_raw_peer *raw_peer_open(int client, int listener)
 	if (p->client.ss_family == AF_UNIX)
 		skip("AF_UNIX sockets put nothing on a wire");
 	p->ipv6 = p->client.ss_family == AF_INET6;
-	p->fd = sc_socket(p->client.ss_family, SOCK_RAW, IPPROTO_TCP);
+	peer = sc_stack_at(SC_END_PEER);
+	p->fd = sc_socket_on(peer, p->client.ss_family, SOCK_RAW, IPPROTO_TCP);
 	if (p->fd == -1 && (errno == EPERM || errno == EACCES))
 		skip("a raw IP socket is not permitted here (needs CAP_NET_RAW)");
-	if (p->fd == -1 && (errno == EPROTONOSUPPORT || errno == EAFNOSUPPORT || errno == EINVAL))
-		skip("this stack has no raw IP sockets for TCP");
+	if (p->fd == -1 && (errno == EPROTONOSUPPORT || errno == EAFNOSUPPORT || errno == EINVAL ||
+			    errno == ESOCKTNOSUPPORT || errno == EOPNOTSUPP)) {
+		snprintf(why, sizeof why, "the peer's stack (%s) has no raw IP sockets for TCP", peer->name);
+		skip(why);
+	}
 	if (p->fd == -1)
 		call_failed("socket(SOCK_RAW, IPPROTO_TCP)");
 	/* A raw socket's "port" is its protocol: the ports live in our TCP header. */
@@ -140,6 +149,22 @@ struct sc_raw_peer *raw_peer_open(int client, int listener)
 	if (set_nonblocking(p->fd, 1) == -1)
 		call_failed("making the raw socket non-blocking");
 	return p;
+}
+
+/*
+ * pkt[0..n) starts with the IPv6 header of a client segment to the server
+ * (lwIP's raw sockets keep it): version 6, next header TCP, the length
+ * that is left, the client's and the server's addresses.  A TCP header
+ * that began so would need those 32 bytes of addresses in its own.
+ */
+static int has_ipv6_header(const struct sc_raw_peer *p, const unsigned char *pkt, size_t n)
+{
+	size_t alen;
+	const unsigned char *from = address_of(&p->client, &alen), *to = address_of(&p->server, &alen);
+
+	return n >= 60 && pkt[0] >> 4 == 6 && pkt[6] == IPPROTO_TCP &&
+	       ((size_t)pkt[4] << 8 | pkt[5]) == n - 40 && memcmp(pkt + 8, from, 16) == 0 &&
+	       memcmp(pkt + 24, to, 16) == 0;
 }
 
 /* One segment read from the raw socket, if it is the client's to the listener's port: 1. */
@@ -159,6 +184,9 @@ static int read_client_segment(struct sc_raw_peer *p, struct sc_raw_segment *seg
 		if (n < 20 || pkt[0] >> 4 != 4)
 			return 0;
 		hl = (pkt[0] & 15u) * 4u;
+		tcp = pkt + hl;
+	} else if (has_ipv6_header(p, pkt, (size_t)n)) {
+		hl = 40;
 		tcp = pkt + hl;
 	}
 	if ((size_t)n < hl + 20)

@@ -72,6 +72,14 @@ struct sc_conn {
 };
 
 struct sc_conn open_connection(enum sc_family family);
+/*
+ * The peer resets the connection: SO_LINGER {1, 0} and close(), with a byte
+ * the case's end sent still unread there.  Either alone makes an RST
+ * (socket(7) SO_LINGER; RFC 1122 §4.2.2.13, unread data); both, so that a
+ * stack that resets on only one of them still resets (lwIP's close() with
+ * linger {1, 0} and nothing queued sends a FIN: its own rst.linger0_* records).
+ */
+void peer_resets(struct sc_conn c);
 /* A stream socket of the family, never connected; skip() where the stack has no such family. */
 int open_unconnected(enum sc_family family);
 
@@ -210,6 +218,7 @@ const char *tcp_state_name(enum sc_tcp_state state);
 struct sc_endpoints {
 	struct sockaddr_storage self, other;
 	socklen_t len;
+	const void *stack; /* the stack whose list holds the connection (lib's own) */
 };
 struct sc_endpoints endpoints_of(int fd);
 

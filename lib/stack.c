@@ -7,6 +7,7 @@
 #include "sockconf.h"
 #include "outcome.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -91,8 +92,10 @@ void sc_close_family_sockets(void)
 		sc_handle h;
 		const struct sc_stack *s = sc_stack_of(fd, &h);
 
-		s->setsockopt(h, SOL_SOCKET, SO_LINGER, &off, sizeof off);
-		s->close(h);
+		if (!(s->one_thread_per_socket && sc_recv_blocked_on(fd))) { /* else left open: a close deadlocks */
+			s->setsockopt(h, SOL_SOCKET, SO_LINGER, &off, sizeof off);
+			s->close(h);
+		}
 		forget(fd);
 	}
 }
@@ -136,7 +139,21 @@ int sc_bind(int fd, const struct sockaddr *addr, socklen_t len) { DISPATCH(fd, b
 int sc_listen(int fd, int backlog) { DISPATCH(fd, listen, (h_, backlog)); }
 int sc_connect(int fd, const struct sockaddr *addr, socklen_t len) { DISPATCH(fd, connect, (h_, addr, len)); }
 int sc_getsockname(int fd, struct sockaddr *addr, socklen_t *len) { DISPATCH(fd, getsockname, (h_, addr, len)); }
-int sc_shutdown(int fd, int how) { DISPATCH(fd, shutdown, (h_, how)); }
+/* A stack whose sockets are one thread's at a time must not meet a blocked recv() on one. */
+static void refuse_second_thread(int fd)
+{
+	sc_handle h;
+	const struct sc_stack *s = sc_stack_of(fd, &h);
+
+	if (s->one_thread_per_socket && sc_recv_blocked_on(fd))
+		skip(s->one_thread_per_socket);
+}
+
+int sc_shutdown(int fd, int how)
+{
+	refuse_second_thread(fd);
+	DISPATCH(fd, shutdown, (h_, how));
+}
 ssize_t sc_send(int fd, const void *buf, size_t len, int flags) { DISPATCH(fd, send, (h_, buf, len, flags)); }
 ssize_t sc_recv(int fd, void *buf, size_t len, int flags) { DISPATCH(fd, recv, (h_, buf, len, flags)); }
 ssize_t sc_write(int fd, const void *buf, size_t len) { DISPATCH(fd, write, (h_, buf, len)); }
@@ -174,6 +191,11 @@ int sc_dup(int fd)
 	sc_handle h;
 	const struct sc_stack *s = sc_stack_of(fd, &h);
 
+	if (!s->dup) {
+		char why[96];
+		snprintf(why, sizeof why, "the %s stack has no dup(): a socket has one descriptor", s->name);
+		skip(why);
+	}
 	last_stack = s;
 	return sc_adopt(s, s->dup(h));
 }
@@ -181,9 +203,11 @@ int sc_dup(int fd)
 int sc_close(int fd)
 {
 	sc_handle h;
-	const struct sc_stack *s = sc_stack_of(fd, &h);
+	const struct sc_stack *s;
 	int ret;
 
+	refuse_second_thread(fd);
+	s = sc_stack_of(fd, &h);
 	last_stack = s;
 	ret = s->close(h);
 

@@ -38,6 +38,10 @@ struct sc_stack {
 	 * lives in the process: a child gets a copy of the whole stack) */
 	const char *no_fork;
 	int raises_sigpipe; /* a send on a broken connection raises SIGPIPE */
+	/* NULL, or why a socket is one thread's at a time: a call on a socket
+	 * while another thread is blocked in recv() on it is then refused with
+	 * this as the SKIP's reason (lwIP without LWIP_NETCONN_FULLDUPLEX) */
+	const char *one_thread_per_socket;
 	/* where this stack's listeners listen, for `family`: 0, or -1 (no such family) */
 	int (*address)(int family, struct sockaddr_storage *ss, socklen_t *len);
 	/* the error of this stack's last failed call, as an errno value */
@@ -63,7 +67,7 @@ struct sc_stack {
 	ssize_t (*write)(sc_handle s, const void *buf, size_t len);
 	int (*setsockopt)(sc_handle s, int level, int name, const void *val, socklen_t len);
 	int (*getsockopt)(sc_handle s, int level, int name, void *val, socklen_t *len);
-	sc_handle (*dup)(sc_handle s);
+	sc_handle (*dup)(sc_handle s); /* NULL: the stack has none (cases that dup skip) */
 	int (*set_nonblocking)(sc_handle s, int on);
 	/* poll on handles of this stack; same contract as poll(2) */
 	int (*poll)(struct pollfd *fds, unsigned nfds, int timeout_ms);

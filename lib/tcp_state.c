@@ -31,6 +31,10 @@ struct sc_endpoints endpoints_of(int fd)
 	len = sizeof e.other;
 	if (sc_getpeername(fd, (struct sockaddr *)&e.other, &len) == -1)
 		sc_fail(NULL, "getpeername() failed on fd %d", fd);
+	{
+		sc_handle h;
+		e.stack = sc_stack_of(fd, &h); /* the peer's end may live on another stack */
+	}
 	return e;
 }
 
@@ -45,7 +49,7 @@ enum sc_tcp_state tcp_state(int fd)
 
 enum sc_tcp_state listed_tcp_state(const struct sc_endpoints *e)
 {
-	const struct sc_stack *s = sc_stack_at(SC_END_LOCAL); /* e->self is the case's end */
+	const struct sc_stack *s = e->stack ? e->stack : sc_stack_at(SC_END_LOCAL);
 	int state = s->listed_tcp_state
 			    ? s->listed_tcp_state((const struct sockaddr *)&e->self,
 						  (const struct sockaddr *)&e->other)

@@ -1,12 +1,13 @@
 /*
  * wire_pcap.c: the segments of one connection, as a packet capture sees
- * them on the loopback interface: libpcap's, or on Linux a plain packet
- * socket where libpcap cannot capture (gVisor has no PACKET_RX_RING, which
- * libpcap needs).  Only this connection's segments are kept (by its two
- * ports); what they say, over a link that delays, loses and reorders, is
- * segments.c's: numbers relative to each end's ISN from the handshake
- * (open_watched_connection has the capture watch before it connects),
- * retransmissions counted once, RSTs that answer late segments told apart.
+ * them on the loopback interface (or where the stacks say, below):
+ * libpcap's, or on Linux a plain packet socket where libpcap cannot
+ * capture (gVisor has no PACKET_RX_RING, which libpcap needs).  Only
+ * this connection's segments are kept (by its two ports); what they say,
+ * over a link that delays, loses and reorders, is segments.c's: numbers
+ * relative to each end's ISN from the handshake (open_watched_connection
+ * has the capture watch before it connects), retransmissions counted
+ * once, RSTs that answer late segments told apart.
  *
  * An RST is sent once and never again: where a wait for one runs out on a
  * connection that shows loss (retransmissions in the capture, or the
@@ -26,6 +27,16 @@
  *
  * Opening and closing a capture costs the kernel an RCU grace period each
  * (~15-25 ms), so a case opens one capture and keeps it for every family.
+ *
+ * Where to watch is the stacks' to say (stack.h), the case's own end's
+ * first, then the peer's: a device of the platform that their segments
+ * cross (wire_device: lwIP's tap), or the stack's own feed of the IP
+ * packets it takes in (observe: lwIP's in-process loopback, which no
+ * capture sees), or else the platform's loopback.  A feed fills a ring
+ * from the stack's thread and drain() empties it, a full ring counting
+ * drops as a capture's buffer does.  The probe crosses the same path as
+ * the case's connection: its listener on the peer's stack, its client on
+ * the case's.
  */
 #define SC_LIB_INTERNAL
 #include "sockconf.h"
@@ -35,6 +46,8 @@
 
 #include <pcap/pcap.h>
 #include <errno.h>
+#include <pthread.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,8 +71,10 @@ static struct {
 	const char *blind;     /* why nothing can be captured; NULL once a capture is open */
 	char why[320];
 	pcap_t *pcap;          /* libpcap's capture, or NULL ... */
-	int packet_fd;         /* ... for a packet socket (Linux), or -1 */
-	int link;              /* DLT_EN10MB (Linux lo), DLT_NULL/LOOP (BSD lo0), DLT_RAW */
+	int packet_fd;         /* ... for a packet socket (Linux), or -1 ... */
+	int observed;          /* ... or the stack's own feed into `ring` */
+	int on_loopback;       /* the device is the loopback, where a packet socket sees each packet twice */
+	int link;              /* DLT_EN10MB (Linux lo, a tap), DLT_NULL/LOOP (BSD lo0), DLT_RAW (a feed) */
 	/* a packet socket's drop count where it has no PACKET_STATISTICS: the stack's own count
 	 * of segments sent (Tcp OutSegs) against the TCP packets seen arriving on loopback */
 	long out_segs_base;
@@ -68,6 +83,23 @@ static struct {
 	unsigned fake_drops;      /* SOCKCONF_WIRE_FAKE_DROPS: a test hook, see sockconf.h */
 	unsigned long drops_settled; /* the count at the last family's watch */
 } cap = {.packet_fd = -1};
+
+/*
+ * A stack's feed: the packets of the watched ports, as the stack's thread
+ * hands them over (observed_packet), until drain() takes them in.
+ */
+#define RING_SLOTS 4096
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t arrived;      /* on CLOCK_MONOTONIC */
+	uint16_t ports[3];           /* kept: TCP to or from these (network order; 0 none) */
+	unsigned first, count;
+	unsigned long dropped;       /* the ring was full */
+	struct {
+		size_t len;
+		unsigned char bytes[SNAPLEN];
+	} slot[RING_SLOTS];
+} ring = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 struct sc_wire {
 	const char *blind;         /* why this family's wire cannot be seen, or NULL */
@@ -98,12 +130,42 @@ static uint16_t port_of(int fd)
 					: ((struct sockaddr_in *)&ss)->sin_port;
 }
 
+/*
+ * The TCP header of an IP packet ip[0..n), or NULL (not TCP, or cut short);
+ * *is_tcp says whether it was TCP at all, *hl and *ip_total the IP
+ * header's length and the packet's.
+ */
+static const u_char *tcp_header(const u_char *ip, size_t n, int *is_tcp, unsigned *hl, size_t *ip_total)
+{
+	*is_tcp = 0;
+	if (n < 20)
+		return NULL;
+	if (ip[0] >> 4 == 4) {
+		*hl = (ip[0] & 15u) * 4u;
+		if (ip[9] != IPPROTO_TCP)
+			return NULL;
+		*ip_total = (size_t)ip[2] << 8 | ip[3];
+	} else if (ip[0] >> 4 == 6) {
+		*hl = 40;
+		if (ip[6] != IPPROTO_TCP)
+			return NULL; /* extension headers do not occur on our connections */
+		*ip_total = 40 + ((size_t)ip[4] << 8 | ip[5]);
+	} else {
+		return NULL;
+	}
+	*is_tcp = 1;
+	if (n < *hl + 20 || *ip_total < *hl + 20)
+		return NULL;
+	return ip + *hl;
+}
+
 /* One captured frame: a segment of ours, of the probe's, or nothing we keep. */
 static void on_frame(struct sc_wire *w, const u_char *p, size_t n)
 {
 	size_t off;
 	const u_char *tcp;
-	unsigned ipver, hl;
+	unsigned hl;
+	int is_tcp;
 	size_t ip_total, payload;
 	uint16_t sport, dport;
 	struct sc_captured *s;
@@ -117,26 +179,12 @@ static void on_frame(struct sc_wire *w, const u_char *p, size_t n)
 		off = 0;
 	else
 		return;
-	if (n < off + 20)
+	if (n < off)
 		return;
-	ipver = p[off] >> 4;
-	if (ipver == 4) {
-		hl = (p[off] & 15u) * 4u;
-		if (p[off + 9] != IPPROTO_TCP)
-			return;
-		ip_total = (size_t)p[off + 2] << 8 | p[off + 3];
-	} else if (ipver == 6) {
-		hl = 40;
-		if (p[off + 6] != IPPROTO_TCP)
-			return; /* extension headers do not occur on our loopback connections */
-		ip_total = 40 + ((size_t)p[off + 4] << 8 | p[off + 5]);
-	} else {
+	tcp = tcp_header(p + off, n - off, &is_tcp, &hl, &ip_total);
+	cap.tcp_seen += (unsigned long)is_tcp;
+	if (!tcp)
 		return;
-	}
-	cap.tcp_seen++;
-	if (n < off + hl + 20 || ip_total < hl + 20)
-		return;
-	tcp = p + off + hl;
 	memcpy(&sport, tcp, 2);
 	memcpy(&dport, tcp + 2, 2);
 	if (w->probe_port && (sport == w->probe_port || dport == w->probe_port)) {
@@ -261,7 +309,7 @@ static void drain_packet_socket(struct sc_wire *w)
 		n = recvfrom(cap.packet_fd, frame, sizeof frame, MSG_TRUNC, (struct sockaddr *)&from, &len);
 		if (n == -1)
 			return; /* EAGAIN: all taken in */
-		if (from.sll_pkttype == PACKET_OUTGOING)
+		if (from.sll_pkttype == PACKET_OUTGOING && cap.on_loopback)
 			continue; /* loopback shows each packet leaving and arriving: count it once */
 		/* an Ethernet header (Linux's lo; gVisor's says hatype 0 but a 6-byte address) */
 		if (from.sll_hatype != ARPHRD_ETHER && from.sll_hatype != ARPHRD_LOOPBACK &&
@@ -272,6 +320,93 @@ static void drain_packet_socket(struct sc_wire *w)
 }
 #endif
 
+/* ---- a stack's own feed (observe) ------------------------------------------------ */
+
+/* In the stack's thread, which waits for it: a copy of the headers, and away. */
+static void observed_packet(const unsigned char *ip, size_t len, void *unused)
+{
+	const u_char *tcp;
+	int is_tcp;
+	unsigned hl;
+	size_t total;
+	uint16_t sport, dport;
+
+	(void)unused;
+	pthread_mutex_lock(&ring.lock);
+	tcp = tcp_header(ip, len, &is_tcp, &hl, &total);
+	if (tcp) {
+		memcpy(&sport, tcp, 2);
+		memcpy(&dport, tcp + 2, 2);
+		for (int i = 0; i < 3; i++) {
+			if (!ring.ports[i] || (sport != ring.ports[i] && dport != ring.ports[i]))
+				continue;
+			if (ring.count == RING_SLOTS) {
+				ring.dropped++;
+			} else {
+				unsigned at = (ring.first + ring.count++) % RING_SLOTS;
+				ring.slot[at].len = len < SNAPLEN ? len : SNAPLEN;
+				memcpy(ring.slot[at].bytes, ip, ring.slot[at].len);
+				pthread_cond_signal(&ring.arrived);
+			}
+			break;
+		}
+	}
+	pthread_mutex_unlock(&ring.lock);
+}
+
+/* The feed keeps what the capture's filter would: TCP to or from these ports. */
+static void observe_ports(uint16_t a, uint16_t b, uint16_t c)
+{
+	pthread_mutex_lock(&ring.lock);
+	ring.ports[0] = a, ring.ports[1] = b, ring.ports[2] = c;
+	pthread_mutex_unlock(&ring.lock);
+}
+
+/* The stack's feed into the ring: NULL, or why there is none. */
+static const char *open_feed(const struct sc_stack *s)
+{
+	static char why[200];
+	pthread_condattr_t attr;
+
+	if (pthread_condattr_init(&attr) != 0 || pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) != 0 ||
+	    pthread_cond_init(&ring.arrived, &attr) != 0) {
+		snprintf(why, sizeof why, "no condition variable on CLOCK_MONOTONIC for the %s stack's feed", s->name);
+		return why;
+	}
+	pthread_condattr_destroy(&attr);
+	if (s->observe(observed_packet, NULL) == -1) {
+		snprintf(why, sizeof why, "the %s stack does not show its packets here: %s", s->name, strerror(errno));
+		return why;
+	}
+	cap.observed = 1;
+	cap.link = DLT_RAW;
+	return NULL;
+}
+
+static void drain_feed(struct sc_wire *w)
+{
+	pthread_mutex_lock(&ring.lock);
+	for (; ring.count; ring.count--, ring.first = (ring.first + 1) % RING_SLOTS)
+		on_frame(w, ring.slot[ring.first].bytes, ring.slot[ring.first].len);
+	pthread_mutex_unlock(&ring.lock);
+}
+
+/* Until the feed has something, or timeout_ms have passed. */
+static void wait_feed(int timeout_ms)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += timeout_ms / 1000;
+	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L)
+		until.tv_sec++, until.tv_nsec -= 1000000000L;
+	pthread_mutex_lock(&ring.lock);
+	while (!ring.count && pthread_cond_timedwait(&ring.arrived, &ring.lock, &until) == 0)
+		;
+	pthread_mutex_unlock(&ring.lock);
+}
+
 /* ---- the capture ----------------------------------------------------------------- */
 
 /* Take in everything captured so far, and read it anew when there is more. */
@@ -281,6 +416,8 @@ static void drain(struct sc_wire *w)
 		while (pcap_dispatch(cap.pcap, -1, on_packet, (u_char *)w) > 0)
 			;
 	}
+	else if (cap.observed)
+		drain_feed(w);
 #ifdef SC_PACKET_SOCKET
 	else if (cap.packet_fd != -1)
 		drain_packet_socket(w);
@@ -300,6 +437,10 @@ static unsigned long capture_drops(void)
 		struct pcap_stat st;
 		if (pcap_stats(cap.pcap, &st) == 0)
 			n += (unsigned long)st.ps_drop + st.ps_ifdrop;
+	} else if (cap.observed) {
+		pthread_mutex_lock(&ring.lock);
+		n += ring.dropped;
+		pthread_mutex_unlock(&ring.lock);
 	}
 #ifdef SC_PACKET_SOCKET
 	else if (cap.packet_fd != -1) {
@@ -318,6 +459,10 @@ static void wait_capture(int timeout_ms)
 {
 	struct pollfd p = {.fd = -1, .events = POLLIN, .revents = 0};
 
+	if (cap.observed) {
+		wait_feed(timeout_ms);
+		return;
+	}
 	if (cap.pcap)
 		p.fd = pcap_get_selectable_fd(cap.pcap);
 #ifdef SC_PACKET_SOCKET
@@ -390,11 +535,29 @@ static void blind(const char *why, const char *detail)
 	cap.blind = cap.why;
 }
 
-/* The loopback capture, opened on first use; cap.blind says why where it cannot be. */
+/*
+ * The stack that says where the wire is: the case's own end's, else the
+ * peer's (the case's end on the kernel, its peer on lwIP over a tap);
+ * NULL: neither says, and the wire is the platform's loopback.
+ */
+static const struct sc_stack *wire_stack(void)
+{
+	const enum sc_end ends[2] = {SC_END_LOCAL, SC_END_PEER};
+
+	for (int i = 0; i < 2; i++) {
+		const struct sc_stack *s = sc_stack_at(ends[i]);
+		if ((s->wire_device && s->wire_device()) || s->observe)
+			return s;
+	}
+	return NULL;
+}
+
+/* The capture, opened on first use; cap.blind says why where it cannot be. */
 static void open_capture(void)
 {
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
 	const char *dev, *fake = getenv("SOCKCONF_WIRE_FAKE_DROPS");
+	const struct sc_stack *stack;
 	pcap_t *p;
 	int rc;
 
@@ -403,7 +566,18 @@ static void open_capture(void)
 	cap.tried = 1;
 	if (fake && *fake)
 		cap.fake_drops = (unsigned)strtoul(fake, NULL, 10);
-	dev = loopback_device(errbuf);
+	stack = wire_stack();
+	dev = stack && stack->wire_device ? stack->wire_device() : NULL;
+	if (!dev && stack) { /* the stack carries its segments itself, and shows them */
+		const char *no_feed = open_feed(stack);
+		if (no_feed)
+			blind(no_feed, NULL);
+		return;
+	}
+	if (!dev) {
+		dev = loopback_device(errbuf);
+		cap.on_loopback = 1;
+	}
 	if (!dev) {
 		blind("packet capture: no loopback interface visible to libpcap", NULL);
 		return;
@@ -417,6 +591,13 @@ static void open_capture(void)
 	pcap_set_immediate_mode(p, 1);
 	pcap_set_buffer_size(p, 1 << 20);
 	rc = pcap_activate(p);
+	if (rc == PCAP_ERROR_NO_SUCH_DEVICE && !cap.on_loopback) {
+		char msg[160];
+		pcap_close(p);
+		snprintf(msg, sizeof msg, "packet capture: no device %s here (the %s stack's wire)", dev, stack->name);
+		blind(msg, NULL);
+		return;
+	}
 	if (rc == PCAP_ERROR_PERM_DENIED || rc == PCAP_ERROR_NO_SUCH_DEVICE) {
 		pcap_close(p);
 		blind("packet capture is not permitted here (needs CAP_NET_RAW)", NULL);
@@ -448,27 +629,34 @@ static void open_capture(void)
 
 /*
  * The probe: a connection of the family's own, made while the capture
- * watches.  Its SYN and SYN-ACK must be seen before the capture's silence
- * can mean anything.  Returns 0, or -1 with the reason in w->blind.
+ * watches, along the case's connection's path: from the case's end's
+ * stack to a listener on the peer's.  Its SYN and SYN-ACK must be seen
+ * before the capture's silence can mean anything.  Returns 0, or -1 with
+ * the reason in w->blind.
  */
-static int probe_capture(struct sc_wire *w, const struct sockaddr_storage *self, socklen_t len)
+static int probe_capture(struct sc_wire *w, int domain)
 {
 	static char why[200];
-	struct sockaddr_storage addr = *self;
-	socklen_t alen = len;
-	int listener = sc_socket(self->ss_family, SOCK_STREAM, 0), client = -1;
+	enum sc_family family = domain == AF_INET6 ? SC_INET6 : SC_INET;
+	struct sockaddr_storage addr;
+	socklen_t len, alen;
+	int listener = sc_open_on(SC_END_PEER, family), client = -1;
 	double deadline = now_ms() + sc_wait_bound_ms();
 	int ok = -1;
 
-	if (self->ss_family == AF_INET6)
+	sc_end_address(SC_END_PEER, family, &addr, &len);
+	if (domain == AF_INET6)
 		((struct sockaddr_in6 *)&addr)->sin6_port = 0;
 	else
 		((struct sockaddr_in *)&addr)->sin_port = 0;
-	if (listener == -1 || sc_bind(listener, (struct sockaddr *)&addr, len) == -1 ||
-	    sc_listen(listener, 1) == -1 || sc_getsockname(listener, (struct sockaddr *)&addr, &alen) == -1)
+	alen = sizeof addr;
+	if (sc_bind(listener, (struct sockaddr *)&addr, len) == -1 || sc_listen(listener, 1) == -1 ||
+	    sc_getsockname(listener, (struct sockaddr *)&addr, &alen) == -1)
 		sc_fail(NULL, "the capture's probe connection could not listen");
-	w->probe_port = self->ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&addr)->sin6_port
-						    : ((struct sockaddr_in *)&addr)->sin_port;
+	w->probe_port = domain == AF_INET6 ? ((struct sockaddr_in6 *)&addr)->sin6_port
+					   : ((struct sockaddr_in *)&addr)->sin_port;
+	if (cap.observed)
+		observe_ports(w->peer_port, w->local_port, w->probe_port);
 	if (cap.pcap) {
 		char filter[160];
 		struct bpf_program prog;
@@ -484,11 +672,9 @@ static int probe_capture(struct sc_wire *w, const struct sockaddr_storage *self,
 		pcap_freecode(&prog);
 	}
 	drain(w); /* what an earlier filter let through is dropped by port */
-	client = sc_socket(self->ss_family, SOCK_STREAM, 0);
+	client = sc_open_on(SC_END_LOCAL, family);
 	{
 		double ms;
-		if (client == -1)
-			sc_fail(NULL, "the capture's probe connection: socket() failed");
 		if (sc_connect_bounded(client, (struct sockaddr *)&addr, alen, &ms) == -1) {
 			if (errno == ETIMEDOUT)
 				sc_connect_timed_out(client, "the capture's probe connection");
@@ -587,7 +773,7 @@ struct sc_wire *wire_watch(const struct sc_conn *c)
 	w->local_port = port_of(c->local);
 	w->peer_port = port_of(c->peer);
 	remember_addresses(w);
-	if (probe_capture(w, &ss, len) == -1)
+	if (probe_capture(w, ss.ss_family) == -1)
 		return w;
 	start_watch(w);
 	return w;
@@ -610,7 +796,7 @@ struct sc_conn open_watched_connection(enum sc_family family, struct sc_wire **w
 		w->blind = cap.blind;
 	} else {
 		w->peer_port = port_of(listener); /* the accepted end shares the listener's port */
-		watching = probe_capture(w, &addr, len) == 0;
+		watching = probe_capture(w, addr.ss_family) == 0;
 		if (watching)
 			start_watch(w);
 	}
@@ -621,6 +807,8 @@ struct sc_conn open_watched_connection(enum sc_family family, struct sc_wire **w
 	if (watching) {
 		w->local_port = port_of(c.local); /* set before the first drain: the SYN is kept */
 		remember_addresses(w);
+		if (cap.observed) /* the feed keeps the peer's port already: the SYN is in */
+			observe_ports(w->peer_port, w->local_port, 0);
 	}
 	*watch = w;
 	return c;
@@ -784,11 +972,11 @@ static uint32_t sum16(uint32_t sum, const unsigned char *p, size_t len)
 
 /*
  * Ask the end that should have reset whether its connection is still
- * there: a bare ACK in the other end's name (a raw socket, from its
- * address and port), numbered where that end's next segment would be.  A
- * connection that is gone answers it <SEQ=SEG.ACK><CTL=RST> (RFC 9293
- * §3.10.7.1); one that lives answers an ACK, or nothing.  0 once sent, -1
- * where no raw socket can send it.
+ * there: a bare ACK in the other end's name (a raw socket of the other
+ * end's stack, from its address and port), numbered where that end's next
+ * segment would be.  A connection that is gone answers it
+ * <SEQ=SEG.ACK><CTL=RST> (RFC 9293 §3.10.7.1); one that lives answers an
+ * ACK, or nothing.  0 once sent, -1 where no raw socket can send it.
  */
 static int ask_closed_end(struct sc_wire *w, int from_local)
 {
@@ -828,7 +1016,8 @@ static int ask_closed_end(struct sc_wire *w, int from_local)
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
 	tcp[16] = (unsigned char)(~sum >> 8), tcp[17] = (unsigned char)~sum;
-	fd = sc_socket(to->ss_family, SOCK_RAW, IPPROTO_TCP);
+	fd = sc_socket_on(sc_stack_at(from_local ? SC_END_PEER : SC_END_LOCAL), to->ss_family, SOCK_RAW,
+			  IPPROTO_TCP);
 	if (fd == -1)
 		return -1;
 	ok = sc_connect(fd, (const struct sockaddr *)to, v6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in)) == 0 &&

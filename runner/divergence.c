@@ -67,7 +67,8 @@ const char *record_kind_name(enum record_kind k)
  * system call interface and documents only where it falls short
  * (https://gvisor.dev/docs/user_guide/compatibility), so Linux's pages are
  * its reference too; Wine implements the Windows API, whose reference is
- * Microsoft's.
+ * Microsoft's.  lwIP's runs are labelled lwip-* (the stack is the platform),
+ * so on: linux-* never applies to them.
  */
 #define LINUX_DOCUMENTS "https://man7.org/linux/man-pages/", "https://docs.kernel.org/", \
 			"https://www.kernel.org/doc/"
@@ -83,7 +84,10 @@ static const struct own_documents {
 	{"openbsd", {"https://man.openbsd.org/"}},
 	{"netbsd", {"https://man.netbsd.org/"}},
 	{"darwin", {"https://developer.apple.com/"}},
-	{"lwip", {"https://www.nongnu.org/lwip/"}},
+	/* lwIP's documents are its manual and its source: the project's pages, its
+	 * git trees (GitHub mirror, Savannah) and the Debian source package */
+	{"lwip", {"https://www.nongnu.org/lwip/", "https://github.com/lwip-tcpip/lwip/",
+		  "https://git.savannah.nongnu.org/cgit/lwip.git/", "https://sources.debian.org/src/lwip/"}},
 };
 
 /* The platform an on: glob names: its first word, when a '-' or the end follows it. */

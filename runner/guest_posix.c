@@ -115,14 +115,22 @@ static int guest_command(char *out, size_t size, const struct options *o, const 
 
 /*
  * The guest starts with an empty environment: these settings of ours pass
- * through to its runner and cases, and SOCKCONF_PRELOAD=PATH (qemu), a
+ * through to its runner and cases (the stack ones too: the guest's runner
+ * asks its first case which stack that makes, and labels the run by it; a
+ * case there gets SOCKCONF_TIMEOUT_MS from the guest runner's --timeout, as
+ * here), and SOCKCONF_PRELOAD=PATH (qemu), a
  * library copied into the initramfs, becomes their LD_PRELOAD, as it is for
  * a native run under LD_PRELOAD (tests/mutants); the init and busybox are
  * not preloaded.  Words for sh, each followed by a space; -1 when too long.
  */
 static int guest_environment(char *out, size_t size, const char *preload_in)
 {
-	static const char *const passed[] = {"SOCKCONF_WAIT_MS", "SOCKCONF_QUIET_MS", "SOCKCONF_MUTANT"};
+	static const char *const passed[] = {
+		"SOCKCONF_WAIT_MS",      "SOCKCONF_QUIET_MS",     "SOCKCONF_MUTANT",
+		"SOCKCONF_TIMEOUT_MS",   "SOCKCONF_STACK",        "SOCKCONF_PEER_STACK",
+		"SOCKCONF_LWIP_NETIF",   "SOCKCONF_LWIP_ADDR4",   "SOCKCONF_LWIP_ADDR6",
+		"SOCKCONF_KERNEL_ADDR4", "SOCKCONF_KERNEL_ADDR6",
+	};
 	char word[1200];
 	int failed = 0;
 
@@ -164,6 +172,7 @@ int uml_setup(struct guest *g, const struct options *o, const char *exe_dir, con
 {
 	char kernel[1024], busybox[1024], runner[1200], cases[1200], divs[1200], cwd[1024];
 	char cmd[8192], script[12288], init[1200], out[1200], tmp[1200], q_dir[1300], q_cwd[1100];
+	char envs[2048], run[10240];
 	const char *k = getenv("SOCKCONF_UML_KERNEL");
 	size_t n = 0;
 
@@ -191,6 +200,11 @@ int uml_setup(struct guest *g, const struct options *o, const char *exe_dir, con
 	}
 	if (guest_command(cmd, sizeof cmd, o, runner, cases, divs) == -1) {
 		snprintf(err, errsize, "--target uml: the command line is too long");
+		return -1;
+	}
+	if (guest_environment(envs, sizeof envs, NULL) == -1 ||
+	    (size_t)snprintf(run, sizeof run, "%s%s", envs, cmd) >= sizeof run) {
+		snprintf(err, errsize, "--target uml: the SOCKCONF_* settings passed to the guest are too long");
 		return -1;
 	}
 	shell_quote(q_dir, sizeof q_dir, g->dir);
@@ -225,7 +239,7 @@ int uml_setup(struct guest *g, const struct options *o, const char *exe_dir, con
 		 "$B poweroff -f\n",
 		 busybox, busybox, q_dir,
 		 /* --link: Debian's UML modules have sch_netem (it needs no other module); tc is this machine's */
-		 o->link.set ? "$B insmod $M/net/sched/sch_netem.ko\n" : "", q_cwd, "/tmp", cmd, "/tmp",
+		 o->link.set ? "$B insmod $M/net/sched/sch_netem.ko\n" : "", q_cwd, "/tmp", run, "/tmp",
 		 "/tmp", "\"$G/out/channel\"");
 	snprintf(init, sizeof init, "%s/init", g->dir);
 	if (write_text(init, script, 0755) == -1) {

@@ -137,8 +137,10 @@ int gvisor_prepare(struct target_wrap *w, struct identity *id, int label_given, 
 		free(text);
 		return -1;
 	}
+	snprintf(id->host, sizeof id->host, "%s %s %s", id->os, id->kernel, id->machine);
 	snprintf(id->target, sizeof id->target, "gvisor");
 	snprintf(id->stack, sizeof id->stack, "netstack"); /* gVisor's own, not the host's */
+	snprintf(id->stack_version, sizeof id->stack_version, "%s", version); /* runsc's release */
 	id->sysctls[0] = '\0';
 	n = 0;
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save), n++) {

@@ -60,7 +60,7 @@ int run_bounded(char *const argv[], char *const env[], const char *dir, const ch
 
 	snprintf(out, sizeof out, "%s/%s.out", dir, name);
 	snprintf(errp, sizeof errp, "%s/%s.err", dir, name);
-	if (proc_start(&p, argv, env, out, errp, err, errsize) == -1)
+	if (proc_start(&p, argv, env, out, errp, err, errsize) != 0) /* -1, PROC_SETUP_FAILED */
 		return -1;
 	i = proc_wait_any(&p, 1, bound_ms, ex);
 	if (i != 0) {

@@ -65,6 +65,12 @@ void make_label(char *out, size_t size, const struct identity *id)
 	/* a target that is its own platform (gvisor-20221219-...) is named once */
 	snprintf(out, size, "%s-%s%s%s-%s-%s", os, v ? version : "unknown",
 		 strcmp(os, target) ? "-" : "", strcmp(os, target) ? target : "", stack, machine);
+	if (id->peer_word[0]) {
+		char peer[32];
+		size_t n = strlen(out);
+		label_word(peer, sizeof peer, id->peer_word);
+		snprintf(out + n, size - n, "-peer-%s", peer);
+	}
 	if (id->link.set) {
 		char tag[96];
 		size_t n = strlen(out);
@@ -82,11 +88,28 @@ void identity_of_this_machine(struct identity *id, const char *target, const cha
 	snprintf(id->target, sizeof id->target, "%s", target);
 	plat_uname(id->os, id->kernel, id->machine, sizeof id->os);
 	snprintf(id->stack, sizeof id->stack, "kernel");
+	snprintf(id->stack_version, sizeof id->stack_version, "%s", id->kernel);
 	if (utc)
 		strftime(id->date, sizeof id->date, "%Y-%m-%dT%H:%M:%SZ", utc);
 	if (label_override)
 		snprintf(id->label, sizeof id->label, "%s", label_override);
 	else
+		make_label(id->label, sizeof id->label, id);
+}
+
+void identity_set_stack(struct identity *id, const char *stack, const char *version,
+			const char *peer, int label_given)
+{
+	/* the platform's own stack (lib's name for it: "kernel", "winsock" under Windows) */
+	if (strcmp(stack, "kernel") != 0 && strcmp(stack, "winsock") != 0) {
+		snprintf(id->host, sizeof id->host, "%s %s %s", id->os, id->kernel, id->machine);
+		snprintf(id->os, sizeof id->os, "%s", stack);
+		snprintf(id->kernel, sizeof id->kernel, "%s", version[0] ? version : "unknown");
+	}
+	snprintf(id->stack, sizeof id->stack, "%s", stack);
+	snprintf(id->stack_version, sizeof id->stack_version, "%s", version[0] ? version : id->kernel);
+	snprintf(id->peer_stack, sizeof id->peer_stack, "%s", peer ? peer : "");
+	if (!label_given)
 		make_label(id->label, sizeof id->label, id);
 }
 
@@ -98,7 +121,13 @@ void identity_write(FILE *out, const struct identity *id)
 	fprintf(out, "# os: %s\n", id->os);
 	fprintf(out, "# kernel: %s\n", id->kernel);
 	fprintf(out, "# stack: %s\n", id->stack);
+	if (id->stack_version[0])
+		fprintf(out, "# stack-version: %s\n", id->stack_version);
+	if (id->peer_stack[0])
+		fprintf(out, "# peer-stack: %s\n", id->peer_stack);
 	fprintf(out, "# machine: %s\n", id->machine);
+	if (id->host[0])
+		fprintf(out, "# host: %s\n", id->host);
 	fprintf(out, "# date: %s\n", id->date);
 	fprintf(out, "# version: sockconf %s\n", sockconf_version);
 	if (id->command[0])

@@ -496,7 +496,13 @@ int junit_write(const struct junit *j, FILE *out)
 		put_property(&head, "os", j->id.os);
 		put_property(&head, "kernel", j->id.kernel);
 		put_property(&head, "stack", j->id.stack);
+		if (j->id.stack_version[0])
+			put_property(&head, "stack-version", j->id.stack_version);
+		if (j->id.peer_stack[0])
+			put_property(&head, "peer-stack", j->id.peer_stack);
 		put_property(&head, "machine", j->id.machine);
+		if (j->id.host[0])
+			put_property(&head, "host", j->id.host);
 		put(&head, "    </properties>\n");
 		if (head.s && !head.failed)
 			fputs(head.s, out);

@@ -256,7 +256,7 @@ static int run_cases(const struct options *o, struct catalog *cat, const struct 
 	identity_of_this_machine(&id, o->as_target ? o->as_target : o->target, o->label);
 	options_command_line(o, id.command, sizeof id.command);
 	note_partial(&id, o, cat->n, catalogued);
-	if (target_prepare(&wrap, o->target, &id, o->label != NULL, scratch, terr, sizeof terr) == -1)
+	if (target_prepare(&wrap, o->target, cat, &id, o->label != NULL, scratch, terr, sizeof terr) == -1)
 		return fatal("%s", terr);
 	/* --link: this runner and its cases move behind netem (link.h) */
 	if (link_prepare(&o->link, &id, o->label != NULL, scratch, terr, sizeof terr) == -1) {
@@ -310,6 +310,8 @@ static int run_cases(const struct options *o, struct catalog *cat, const struct 
 	s.scratch_dir = scratch;
 	s.wrap = wrap.argv[0] ? wrap.argv : NULL;
 	s.env = wrap.env;
+	s.setup = wrap.setup; /* lwip-linux: each case in a network namespace of its own */
+	s.setup_ctx = wrap.setup_ctx;
 	s.done = case_done;
 	s.ctx = &pr;
 	s.env_error = env_error;

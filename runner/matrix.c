@@ -506,6 +506,17 @@ static const char *header_value(const struct run_tap *r, const char *key)
 	return v ? v : "";
 }
 
+/* "lwip", "netstack 20221219", "lwip, peer kernel 6.18.44": the stack column (its
+ * version where the kernel column does not already say it, and a peer on another stack) */
+static void stack_text(const struct run_tap *r, char *out, size_t size)
+{
+	const char *version = header_value(r, "stack-version"), *peer = header_value(r, "peer-stack");
+	int own_version = version[0] && strcmp(version, header_value(r, "kernel")) != 0;
+
+	snprintf(out, size, "%s%s%s%s%s", header_value(r, "stack"), own_version ? " " : "",
+		 own_version ? version : "", peer[0] ? ", peer " : "", peer);
+}
+
 static void count_column(const struct matrix *m, size_t col, unsigned counts[CELL_STATUSES])
 {
 	memset(counts, 0, CELL_STATUSES * sizeof counts[0]);
@@ -598,8 +609,13 @@ void matrix_write_markdown(FILE *out, const struct matrix *m)
 		fprintf(out, "| ");
 		md(out, m->titles[c]);
 		for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+			char stack[512];
 			fprintf(out, " | ");
-			md(out, header_value(&m->runs[c], keys[k]));
+			if (strcmp(keys[k], "stack") == 0) {
+				stack_text(&m->runs[c], stack, sizeof stack);
+				md(out, stack);
+			} else
+				md(out, header_value(&m->runs[c], keys[k]));
 		}
 		fprintf(out, " | %u | %u | %u | %u | %u | %u |\n", counts[CELL_CONFORMS],
 			counts[CELL_DOCUMENTED], counts[CELL_DIVERGES], counts[CELL_FAILS],
@@ -903,7 +919,11 @@ void matrix_write_html(FILE *out, const struct matrix *m)
 		fputs("<br>", out);
 		html(out, header_value(r, "target"));
 		fputs(" \xc2\xb7 ", out);
-		html(out, header_value(r, "stack"));
+		{
+			char stack[512];
+			stack_text(r, stack, sizeof stack);
+			html(out, stack);
+		}
 		fputs(" \xc2\xb7 ", out);
 		html(out, header_value(r, "machine"));
 		fputs("<br>", out);

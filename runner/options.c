@@ -25,7 +25,11 @@ void options_usage(FILE *out)
 	      "  --timeout SECONDS     kill a case after this long (default 10)\n"
 	      "  --repeat N            run the selection N times; verdicts must agree\n"
 	      "  --target NAME         where cases run: native (default); gvisor: each case\n"
-	      "                        in runsc; uml, qemu: the whole run in a guest kernel\n"
+	      "                        in runsc; lwip: each case on lwIP, both ends, in its\n"
+	      "                        process; lwip-linux: the case's end on lwIP, its peer\n"
+	      "                        on this kernel, over a tap in a network namespace of\n"
+	      "                        the case's own (root); uml, qemu: the whole run in a\n"
+	      "                        guest kernel\n"
 	      "  --as-target NAME      run here, but label the run as target NAME (what the\n"
 	      "                        runner inside a uml or qemu guest is given)\n"
 	      "  --out DIR             write DIR/<label>.tap (default: results)\n"
@@ -241,6 +245,11 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 	}
 	if (o->link.set && strcmp(o->target, "gvisor") == 0) { /* runsc has no qdiscs */
 		snprintf(err, errsize, "--link needs sch_netem: gVisor's netstack has none; use --target qemu");
+		return -1;
+	}
+	if (o->link.set && target_is_lwip(o->target)) { /* netem is on the kernel's lo, not lwIP's links */
+		snprintf(err, errsize, "--link puts netem on the kernel's loopback: not with --target %s, "
+			 "whose connections do not cross it", o->target);
 		return -1;
 	}
 	if (o->command == CMD_MATRIX && o->nfilters) {

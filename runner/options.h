@@ -16,7 +16,7 @@ struct options {
 	unsigned jobs;            /* parallel cases; default: the number of CPUs */
 	unsigned timeout_ms;      /* per case; default 10 s */
 	unsigned repeat;          /* run the selection this many times; default 1 */
-	const char *target;       /* "native", "gvisor", "uml", "qemu" (see target.h) */
+	const char *target;       /* "native", "gvisor", "lwip", "lwip-linux", "uml", "qemu" (target.h) */
 	const char *as_target;    /* run natively, but name the platform this target (a guest's runner) */
 	const char *out_dir;      /* where results/<label>.tap goes; NULL: nowhere */
 	const char *junit_path;   /* run: a JUnit XML report of the run too (--junit FILE); NULL: none */

@@ -49,6 +49,17 @@ void proc_kill_group(struct proc *p);
 /* Cases started from now on may write at most `bytes` to a file (0: no
  * bound); past it they get SIGXFSZ.  Where there is no such limit, a no-op. */
 void proc_set_output_cap(unsigned long bytes);
+/*
+ * Surroundings a target makes for a case inside the case's own process,
+ * before its program starts (lwip-linux: a network namespace and a tap):
+ * 0, or -1 with a one-line message in err.
+ */
+typedef int (*proc_setup_fn)(void *ctx, char *err, size_t errsize);
+/* Processes started from now on run setup(ctx) first (NULL: nothing); when
+ * it fails, proc_start returns PROC_SETUP_FAILED with its message.  Where
+ * a process cannot run code before its program (Windows), setup must be NULL. */
+void proc_set_setup(proc_setup_fn setup, void *ctx);
+#define PROC_SETUP_FAILED (-2)
 
 /* SIGINT/SIGTERM/SIGHUP/SIGQUIT set a flag instead of killing the runner; which one, or 0. */
 void plat_catch_interrupts(void);

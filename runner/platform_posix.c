@@ -98,6 +98,22 @@ void proc_set_output_cap(unsigned long bytes)
 	output_cap = bytes;
 }
 
+static proc_setup_fn child_setup;
+static void *child_setup_ctx;
+
+void proc_set_setup(proc_setup_fn setup, void *ctx)
+{
+	child_setup = setup;
+	child_setup_ctx = ctx;
+}
+
+/* What a child that did not reach its program says on the report pipe. */
+struct start_report {
+	int setup_failed; /* 1: the target's setup; 0: exec, errno in err */
+	int err;
+	char message[480];
+};
+
 static void mark_of(pid_t runner, long mark, char *out, size_t size)
 {
 	snprintf(out, size, MARK_NAME "%ld.%ld", (long)runner, mark);
@@ -108,7 +124,7 @@ int proc_start(struct proc *p, char *const argv[], char *const env[], const char
 {
 	int out, errfd, report[2];
 	pid_t pid, runner = getpid();
-	int child_errno = 0;
+	struct start_report rep;
 	char mark[64];
 
 	setup_child_pipe();
@@ -152,12 +168,19 @@ int proc_start(struct proc *p, char *const argv[], char *const env[], const char
 		dup2(out, STDOUT_FILENO);
 		dup2(errfd, STDERR_FILENO);
 		close(report[0]);
+		memset(&rep, 0, sizeof rep);
+		if (child_setup && child_setup(child_setup_ctx, rep.message, sizeof rep.message) == -1) {
+			rep.setup_failed = 1;
+			if (write(report[1], &rep, sizeof rep) < 0)
+				_exit(127);
+			_exit(127);
+		}
 		for (size_t i = 0; env && env[i]; i++)
 			putenv(env[i]);
 		putenv(mark);
 		execv(argv[0], argv);
-		child_errno = errno;
-		if (write(report[1], &child_errno, sizeof child_errno) < 0)
+		rep.err = errno;
+		if (write(report[1], &rep, sizeof rep) < 0)
 			_exit(127);
 		_exit(127);
 	}
@@ -174,12 +197,16 @@ int proc_start(struct proc *p, char *const argv[], char *const env[], const char
 	}
 	setpgid(pid, pid); /* also here: no race with the kill of a group */
 	/* exec succeeded when the close-on-exec pipe reads end of file */
-	if (read(report[0], &child_errno, sizeof child_errno) == (ssize_t)sizeof child_errno) {
+	if (read(report[0], &rep, sizeof rep) == (ssize_t)sizeof rep) {
 		close(report[0]);
 		waitpid(pid, NULL, 0);
-		snprintf(err, errsize, "cannot execute %s: %s", argv[0], strerror(child_errno));
+		rep.message[sizeof rep.message - 1] = '\0';
+		if (rep.setup_failed)
+			snprintf(err, errsize, "%s", rep.message);
+		else
+			snprintf(err, errsize, "cannot execute %s: %s", argv[0], strerror(rep.err));
 		errno = 0; /* not a fork() failure */
-		return -1;
+		return rep.setup_failed ? PROC_SETUP_FAILED : -1;
 	}
 	close(report[0]);
 	p->id = pid;

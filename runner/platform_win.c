@@ -392,6 +392,11 @@ void proc_set_output_cap(unsigned long bytes)
 	(void)bytes;
 }
 
+void proc_set_setup(proc_setup_fn setup, void *ctx)
+{
+	(void)setup, (void)ctx; /* no target here makes surroundings for a case */
+}
+
 /* A case's job object is JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE and only the runner
  * holds its handle: when the runner dies, however it dies, the system closes the
  * handle and kills the job, and nothing a case starts can leave the job.  There

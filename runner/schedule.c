@@ -132,11 +132,13 @@ static void collect(const struct schedule *s, struct slot *sl, struct case_resul
 	sl->busy = 0;
 }
 
+/* 0 started; -1 it cannot run (a result); -2 no process to be had now; -3 the
+ * target's setup for it failed (the message in r->error) */
 static int start(const struct schedule *s, struct slot *sl, size_t index, struct case_result *r)
 {
 	const struct case_entry *e = &s->cat->cases[index];
 	char out_path[1200], err_path[1200], timeout_env[64];
-	char *argv[24], *env[8];
+	char *argv[24], *env[16];
 	size_t na = 0, ne = 0;
 	int started;
 
@@ -153,7 +155,7 @@ static int start(const struct schedule *s, struct slot *sl, size_t index, struct
 	argv[na] = NULL;
 	snprintf(timeout_env, sizeof timeout_env, "SOCKCONF_TIMEOUT_MS=%u", s->timeout_ms);
 	env[ne++] = timeout_env;
-	for (size_t k = 0; s->env && s->env[k] && ne < 7; k++)
+	for (size_t k = 0; s->env && s->env[k] && ne < 15; k++)
 		env[ne++] = s->env[k];
 	env[ne] = NULL;
 	output_paths(s, index, out_path, err_path, sizeof out_path);
@@ -161,8 +163,12 @@ static int start(const struct schedule *s, struct slot *sl, size_t index, struct
 	/* a case run directly gets a file size limit of one byte over the cap (SIGXFSZ past it);
 	 * a target's wrapper writes files of its own, so its cases' output is polled instead */
 	proc_set_output_cap(s->wrap ? 0 : OUTPUT_CAP + 1);
+	proc_set_setup(s->setup, s->setup_ctx);
 	started = proc_start(&sl->proc, argv, env, out_path, err_path, r->error, sizeof r->error);
 	proc_set_output_cap(0); /* the runner's other processes (a target's tools) are not bounded */
+	proc_set_setup(NULL, NULL);
+	if (started == PROC_SETUP_FAILED)
+		return -3; /* the target could not make the case's surroundings: the machine's */
 	if (started == -1) {
 		if (errno == EAGAIN)
 			return -2; /* no process to be had now: try again once something ends */
@@ -255,6 +261,13 @@ int schedule_run(const struct schedule *s, struct case_result *results)
 			if (slots[j].busy)
 				continue;
 			started = start(s, &slots[j], next, &results[next]);
+			if (started == -3) {
+				if (s->env_error) /* the target's words: "--target lwip-linux: ..." */
+					snprintf(s->env_error, s->env_error_size, "%s (starting %s)",
+						 results[next].error, s->cat->cases[next].id);
+				interrupted = SCHEDULE_ENV_ERROR;
+				break;
+			}
 			if (started == -2) {
 				/* EAGAIN: the process limit (pids.max, RLIMIT_NPROC); transient by
 				 * definition, so a bounded back-off, then the machine's error */

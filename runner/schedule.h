@@ -6,6 +6,7 @@
 #ifndef RUNNER_SCHEDULE_H
 #define RUNNER_SCHEDULE_H
 
+#include "platform.h"
 #include "verdict.h"
 
 struct schedule {
@@ -15,6 +16,8 @@ struct schedule {
 	const char *scratch_dir; /* where each case's output files go */
 	char *const *wrap;       /* put before each case's path (a target: gvisor); NULL: none */
 	char *const *env;        /* more "NAME=value" for each case; NULL: none */
+	proc_setup_fn setup;     /* run in each case's process first (lwip-linux); NULL: none */
+	void *setup_ctx;
 	void (*done)(size_t index, struct case_result *r, void *ctx);
 	void *ctx;
 	/* where schedule_run says why the machine cannot run the cases */
@@ -24,7 +27,8 @@ struct schedule {
 
 /* Fills results[0..cat->n).  0, the signal number that interrupted the run,
  * or SCHEDULE_ENV_ERROR: the machine cannot run cases (a full TMPDIR, no
- * processes left to start), said in s->env_error; the case that met it is not reported. */
+ * processes left to start, a setup that failed), said in s->env_error; the
+ * case that met it is not reported. */
 #define SCHEDULE_ENV_ERROR (-1)
 int schedule_run(const struct schedule *s, struct case_result *results);
 

@@ -1,7 +1,8 @@
 /*
  * target.c: the targets a run can have.  native runs each case here;
- * gvisor wraps each case in a sandbox; uml and qemu boot a guest once and
- * run this runner inside it.  The recipes are host-specific:
+ * gvisor wraps each case in a sandbox; lwip and lwip-linux run each case
+ * here on lwIP (stack_target.c); uml and qemu boot a guest once and run this
+ * runner inside it.  The recipes are host-specific:
  * target_posix.c and its parts (a Linux host; see target_posix.h) and
  * target_win.c (none yet).
  */
@@ -9,7 +10,7 @@
 
 #include <string.h>
 
-static const char *const targets[] = {"native", "gvisor", "uml", "qemu"};
+static const char *const targets[] = {"native", "gvisor", "lwip", "lwip-linux", "uml", "qemu"};
 
 int target_known(const char *name)
 {
@@ -17,6 +18,11 @@ int target_known(const char *name)
 		if (strcmp(name, targets[i]) == 0)
 			return 1;
 	return 0;
+}
+
+int target_is_lwip(const char *name)
+{
+	return strcmp(name, "lwip") == 0 || strcmp(name, "lwip-linux") == 0;
 }
 
 int target_is_guest(const char *name)

@@ -4,6 +4,13 @@
  *   native  this machine's kernel, each case as its own process (default)
  *   gvisor  each case inside gVisor (`runsc do`), on gVisor's own netstack
  *           with loopback only; labelled gvisor-<runsc version>
+ *   lwip    each case here with both ends on lwIP, in the case's process over
+ *           lwIP's own loopback netif (SOCKCONF_STACK=lwip); labelled
+ *           lwip-<lwIP version>-lwip-<machine>
+ *   lwip-linux  the case's end on lwIP, its peer on this machine's kernel,
+ *           across a tap device in a network namespace the runner makes for
+ *           each case (it ends with the case); labelled
+ *           lwip-<lwIP version>-lwip_linux-lwip-<machine>
  *   uml     the whole run inside a user-mode Linux guest booted once, which
  *           sees this machine's files read-only (hostfs); labelled
  *           linux-<guest release>-uml
@@ -13,7 +20,10 @@
  *           needs; labelled linux-<guest release>-qemu
  *
  * gvisor wraps each case: the scheduler starts `runsc ... do CASE` instead
- * of CASE, and the run is labelled by what the sandbox reports.  uml and
+ * of CASE, and the run is labelled by what the sandbox reports.  The lwip
+ * targets give each case the stack's settings (SOCKCONF_STACK, ...; lwip-linux
+ * also its namespace, made in the case's process before it starts) and label
+ * the run by what the first case says its stack is (CASE --stack).  uml and
  * qemu run this runner again inside the guest (`--as-target uml`), which
  * applies the divergences and labels the run; the host prints the guest's
  * TAP as it arrives, writes DIR/<label>.tap, and exits with the guest
@@ -28,10 +38,11 @@
 #include "catalog.h"
 #include "identity.h"
 #include "options.h"
+#include "platform.h"
 
 #include <stddef.h>
 
-#define TARGET_NAMES "native, gvisor, uml, qemu"
+#define TARGET_NAMES "native, gvisor, lwip, lwip-linux, uml, qemu"
 
 /* 1 when the runner knows the target `name`. */
 int target_known(const char *name);
@@ -41,20 +52,30 @@ int target_is_guest(const char *name);
 /* How each case process of a per-case target is started. */
 struct target_wrap {
 	char *argv[12];   /* put before the case's path; argv[0] == NULL: nothing */
-	char *env[4];     /* more "NAME=value" for each case; NULL-terminated */
+	char *env[12];    /* more "NAME=value" for each case; NULL-terminated */
+	/* run in each case's process before the case (platform.h); NULL: nothing */
+	proc_setup_fn setup;
+	void *setup_ctx;
 	char dir[1100];   /* the target's scratch, removed by target_finish ("" none) */
 	char shared[1100]; /* one the target's unprivileged helpers can enter (gVisor's sandbox) */
 	char strings[4][1200];
+	char settings[10][96]; /* the stack's settings, env's strings */
 };
 
+/* 1 for the targets whose stack is lwIP (lwip, lwip-linux). */
+int target_is_lwip(const char *name);
+
 /*
- * Get a per-case target (native, gvisor) ready in the scratch directory:
- * check that its tool works, fill *w, and describe the platform in *id
- * (kernel, stack, sysctls; the label too unless label_given).  0, or -1
- * with a one-line message in err.
+ * Get a per-case target (native, gvisor, lwip, lwip-linux) ready in the
+ * scratch directory: check that its tool works, fill *w, and describe the
+ * platform in *id (kernel, stack, sysctls; the label too unless
+ * label_given).  A target that names its stack asks the first runnable case
+ * of cat which stack it runs (CASE --stack).  0, or -1 with a one-line
+ * message in err.
  */
-int target_prepare(struct target_wrap *w, const char *target, struct identity *id, int label_given,
-		   const char *scratch, char *err, size_t errsize);
+int target_prepare(struct target_wrap *w, const char *target, const struct catalog *cat,
+		   struct identity *id, int label_given, const char *scratch, char *err,
+		   size_t errsize);
 void target_finish(struct target_wrap *w);
 
 /*

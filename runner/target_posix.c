@@ -10,6 +10,7 @@
  */
 
 #include "atomic_file.h"
+#include "stack_target.h"
 #include "summary.h"
 #include "target_posix.h"
 #include "verdict.h"
@@ -49,12 +50,29 @@ static void remove_all(const char *path)
 	rmdir(path);
 }
 
-int target_prepare(struct target_wrap *w, const char *target, struct identity *id, int label_given,
-		   const char *scratch, char *err, size_t errsize)
+int target_prepare(struct target_wrap *w, const char *target, const struct catalog *cat,
+		   struct identity *id, int label_given, const char *scratch, char *err,
+		   size_t errsize)
 {
 	memset(w, 0, sizeof *w);
-	if (strcmp(target, "gvisor") != 0)
+	if (strcmp(target, "lwip") == 0) {
+		/* lwIP has no sysctls: its settings are compiled in (lwipopts.h) */
+		snprintf(id->sysctls, sizeof id->sysctls,
+			 "# sysctl (none: lwIP is configured when it is built, in lwipopts.h)\n");
+		return stack_target_prepare(w, target, cat, id, label_given, scratch, err, errsize);
+	}
+	if (strcmp(target, "lwip-linux") == 0) {
+		w->setup = tap_namespace_enter; /* each case: a network namespace and a tap */
+		if (stack_target_prepare(w, target, cat, id, label_given, scratch, err, errsize) == -1)
+			return -1;
+		/* the kernel's end is in a fresh namespace: its settings, not this machine's */
+		if (fresh_namespace_sysctls(scratch, id->sysctls, sizeof id->sysctls) == -1)
+			snprintf(id->sysctls, sizeof id->sysctls,
+				 "# sysctl (none readable in a fresh network namespace)\n");
 		return 0;
+	}
+	if (strcmp(target, "gvisor") != 0) /* native: the stack lib is told to use, if any */
+		return stack_from_environment(w, cat, id, label_given, scratch, err, errsize);
 	snprintf(w->dir, sizeof w->dir, "%s/gvisor", scratch);
 	if (gvisor_prepare(w, id, label_given, err, errsize) == -1) {
 		target_finish(w);

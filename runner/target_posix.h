@@ -5,6 +5,7 @@
  *   target_posix.c     target_prepare, target_finish, target_run_guest and
  *                      the guest's channel
  *   gvisor_posix.c     gVisor: each case wrapped in runsc
+ *   tapns_posix.c      lwip-linux: each case's network namespace and tap
  *   guest_posix.c      the UML and QEMU guests: their init scripts and command lines
  *   initramfs_posix.c  the QEMU guest's initramfs (cpio newc, with the
  *                      shared libraries its programs need)
@@ -49,6 +50,18 @@ int append(char *buf, size_t size, const char *s);
  */
 int gvisor_prepare(struct target_wrap *w, struct identity *id, int label_given, char *err,
 		   size_t errsize);
+
+/* ---- tapns_posix.c: lwip-linux's namespace ------------------------------------- */
+
+/*
+ * A proc_setup_fn: the calling process (a case, before its program) moves
+ * into a network namespace of its own holding the tap LWIP_TAP_NAME, up,
+ * with the kernel's addresses (stack_target.h).  0, or -1 with a one-line
+ * message, "--target lwip-linux ...", naming what is missing (root, /dev/net/tun).
+ */
+int tap_namespace_enter(void *ctx, char *err, size_t errsize);
+/* "# sysctl ..." lines as a fresh network namespace has them: 0, or -1. */
+int fresh_namespace_sysctls(const char *scratch, char *out, size_t size);
 
 /* ---- guest_posix.c: UML and QEMU ------------------------------------------------ */
 

@@ -4,10 +4,11 @@
 #include <stdio.h>
 #include <string.h>
 
-int target_prepare(struct target_wrap *w, const char *target, struct identity *id, int label_given,
-		   const char *scratch, char *err, size_t errsize)
+int target_prepare(struct target_wrap *w, const char *target, const struct catalog *cat,
+		   struct identity *id, int label_given, const char *scratch, char *err,
+		   size_t errsize)
 {
-	(void)id, (void)label_given, (void)scratch;
+	(void)cat, (void)id, (void)label_given, (void)scratch;
 	memset(w, 0, sizeof *w);
 	if (strcmp(target, "native") == 0)
 		return 0;

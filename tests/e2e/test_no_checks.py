@@ -51,8 +51,11 @@ def built_case(runner, tmp_path):
     cases = tmp_path / "cases"
     cases.mkdir()
     libs = ["-lpthread"]
-    if "pcap_create" in subprocess.run(["nm", str(lib)], capture_output=True, text=True).stdout:
+    symbols = subprocess.run(["nm", str(lib)], capture_output=True, text=True).stdout
+    if "pcap_create" in symbols:
         libs.insert(0, "-lpcap")
+    if "lwip_socket" in symbols:  # the lwIP stack (lib/stack_lwip.c): the Makefile's CASE_LIBS
+        libs.insert(0, "-llwip")
     subprocess.run(["cc", "-std=c11", "-D_GNU_SOURCE", f"-I{ROOT / 'lib'}", str(src), str(lib),
                     *libs, "-o", str(cases / CASE_ID)], check=True)
     return cases

@@ -32,9 +32,12 @@ def build_case(tmp_path, build_dir):
     cases = tmp_path / "cases"
     cases.mkdir()
     libs = ["-lpthread"]
-    if subprocess.run(["nm", str(build_dir / "libsockconf.a")], capture_output=True,
-                      text=True).stdout.find("pcap_create") >= 0:
+    symbols = subprocess.run(["nm", str(build_dir / "libsockconf.a")], capture_output=True,
+                             text=True).stdout
+    if "pcap_create" in symbols:
         libs.insert(0, "-lpcap")
+    if "lwip_socket" in symbols:  # the lwIP stack (lib/stack_lwip.c): the Makefile's CASE_LIBS
+        libs.insert(0, "-llwip")
     subprocess.run(["cc", "-std=c11", "-D_GNU_SOURCE", f"-I{ROOT / 'lib'}", str(src),
                     str(build_dir / "libsockconf.a"), *libs, "-o", str(cases / "w.blocks")],
                    check=True)

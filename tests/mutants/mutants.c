@@ -8,7 +8,8 @@
  * runner, which is preloaded too, closes and writes files unharmed.
  */
 #define _GNU_SOURCE
-#include <dlfcn.h>
+#include "mutant.h"
+
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -21,10 +22,6 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-struct mutant {
-	const char *name;
-	const char *breaks;
-};
 
 /* The catalogue of broken behaviours (SOCKCONF_MUTANT=list prints it). */
 static const struct mutant mutants[] = {
@@ -62,24 +59,6 @@ static const struct mutant mutants[] = {
 	{"sigpipe_on_econnreset", "a send() or write() that fails with ECONNRESET raises SIGPIPE too"},
 	{"exit_lingers", "_exit() closes each socket with SO_LINGER {1,N} as close() does, waiting out the linger"},
 };
-
-static const char *active;
-
-static int is(const char *name)
-{
-	if (!active)
-		active = getenv("SOCKCONF_MUTANT") ? getenv("SOCKCONF_MUTANT") : "";
-	return strcmp(active, name) == 0;
-}
-
-#define REAL(name, ret, ...)                                             \
-	static ret (*real_##name)(__VA_ARGS__);                          \
-	static ret (*get_##name(void))(__VA_ARGS__)                      \
-	{                                                                \
-		if (!real_##name)                                        \
-			real_##name = (ret(*)(__VA_ARGS__))dlsym(RTLD_NEXT, #name); \
-		return real_##name;                                      \
-	}
 
 REAL(shutdown, int, int, int)
 REAL(close, int, int)

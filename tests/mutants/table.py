@@ -17,7 +17,12 @@ SPEC); the mutant goes into the guest as SOCKCONF_PRELOAD (copied into its
 initramfs, the guest's LD_PRELOAD) with SOCKCONF_MUTANT, and two guests
 boot at a time.
 
-usage: table.py [--link SPEC] RUNNER CASES_DIR MUTANTS_SO [KILLS_TXT]
+With --target NAME every run is `sockconf run --target NAME` (lwip: the
+mutants are lwip_mutants.c, wrapping the lwip_* calls), and --per-group
+judges survivors by group: each group of cases (the id's first word) that
+runs there must lose at least one case to some mutant.
+
+usage: table.py [--link SPEC | --target NAME] [--per-group] RUNNER CASES_DIR MUTANTS_SO [KILLS_TXT]
 """
 import concurrent.futures
 import os
@@ -31,13 +36,13 @@ WAIT_MS = "1000"  # every wait's bound: loopback needs microseconds, a broken st
 KILLS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "kills.txt")
 
 
-def run(runner, cases, lib, mutant, link=None):
+def run(runner, cases, lib, mutant, link=None, target=None):
     """Returns the runner's exit status, {point: verdict}, {case: skip reasons}
     and {point: the point's line as printed, less its number}."""
     env = dict(os.environ, SOCKCONF_WAIT_MS=WAIT_MS)
     for name in ("SOCKCONF_MUTANT", "SOCKCONF_PRELOAD"):
         env.pop(name, None)
-    where = ["--target", "qemu", "--link", link] if link else []
+    where = ["--target", "qemu", "--link", link] if link else ["--target", target] if target else []
     if mutant and link:  # into the guest: this machine's runner and QEMU are not preloaded
         env.update(SOCKCONF_PRELOAD=lib, SOCKCONF_MUTANT=mutant)
     elif mutant:
@@ -83,27 +88,34 @@ def read_kills(path, mutant_names, case_ids):
 
 
 def main():
-    args, link = sys.argv[1:], None
-    if args[:1] == ["--link"] and len(args) > 1:
-        link, args = args[1], args[2:]
+    args, link, target, per_group = sys.argv[1:], None, None, False
+    while args[:1] in (["--link"], ["--target"], ["--per-group"]):
+        if args[0] == "--per-group":
+            per_group, args = True, args[1:]
+        elif len(args) > 1:
+            link, target = (args[1], target) if args[0] == "--link" else (link, args[1])
+            args = args[2:]
+        else:
+            break
     if len(args) not in (3, 4):
-        print("usage: table.py [--link SPEC] RUNNER CASES_DIR MUTANTS_SO [KILLS_TXT]", file=sys.stderr)
+        print("usage: table.py [--link SPEC | --target NAME] [--per-group] RUNNER CASES_DIR MUTANTS_SO [KILLS_TXT]",
+              file=sys.stderr)
         return 2
     runner, cases, lib = args[:3]
     kills_path = args[3] if len(args) > 3 else KILLS
-    part = f"mutants-link {link}" if link else "mutants"
+    part = f"mutants-link {link}" if link else f"mutants-{target}" if target else "mutants"
     listing = subprocess.run(["/bin/true"], env=dict(os.environ, LD_PRELOAD=lib, SOCKCONF_MUTANT="list"),
                              capture_output=True, text=True, check=True).stdout
     mutants = [line.split("\t") for line in listing.splitlines()]
     names = [name for name, _ in mutants]
-    status, real, skip_reasons, _ = run(runner, cases, lib, None, link)
+    status, real, skip_reasons, _ = run(runner, cases, lib, None, link, target)
     if status != 0:
         print(f"{part}: the real stack does not pass (sockconf exit {status})")
         return 1
     ids = sorted(k for k in real if "/" not in k)
     intended, kill_errors = read_kills(kills_path, names, set(ids))
     with concurrent.futures.ThreadPoolExecutor(max_workers=2 if link else 3) as pool:  # a guest takes 2 CPUs
-        results = dict(zip(names, pool.map(lambda name: run(runner, cases, lib, name, link), names)))
+        results = dict(zip(names, pool.map(lambda name: run(runner, cases, lib, name, link, target), names)))
 
     killed = {name: set() for name in names}
     for name, (_, verdicts, _, _) in results.items():
@@ -152,7 +164,10 @@ def main():
         if extra:
             print(f"  extra kills of {name} (fine): {' '.join(extra)}")
 
-    for case in skipped:  # a part of make check that did not run (tests/part-skipped.sh)
+    for case in (skipped if per_group else []):  # the cases' own skips, with their reasons in the run
+        why = "; ".join(sorted(skip_reasons.get(case, ["(no reason given)"])))
+        print(f"{part}: {case} skips on {target or 'this stack'}: {why}")
+    for case in ([] if per_group else skipped):  # a part of make check that did not run (tests/part-skipped.sh)
         why = "; ".join(sorted(skip_reasons.get(case, ["(no reason given)"])))
         if subprocess.run(["sh", "tests/part-skipped.sh", f"{part} {case}",
                            f"skips here, so no mutant can kill it: {why}"]).returncode:
@@ -164,6 +179,14 @@ def main():
         points = [shown[k] for k in sorted(shown) if k == case or k.startswith(case + "/")]
         print(f"{part}: {name} must kill {case}, but under it {case} reported what it reports "
               f"on the real stack: {'; '.join(points) or '(nothing)'}")
+    if per_group:  # a group that runs here must lose a case; a single case may survive
+        groups = {}
+        for case in ids:
+            if case not in skipped:
+                groups.setdefault(case.split(".")[0], []).append(case)
+        survivors = [f"group {g} ({len(c)} cases run)" for g, c in sorted(groups.items())
+                     if not any(case in killed[name] for case in c for name in names)]
+        print(f"{len(groups) - len(survivors)} of {len(groups)} groups that run here lose a case to a mutant")
     for case in survivors:
         print(f"{part}: no mutant kills {case}: the case cannot be shown to fail")
     for name in idle:
