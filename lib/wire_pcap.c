@@ -1101,6 +1101,7 @@ void wire_wait(struct sc_wire *w, int from_fd, unsigned flags)
 				 end_name(w, from_fd), sc_wait_text());
 			skip(why);
 		}
+		snprintf(sc_outcome.got, sizeof sc_outcome.got, "none"); /* a value a record can name */
 		sc_fail(NULL, "timed out after %s waiting for %s from %s", sc_wait_text(), segment_text(flags),
 			end_name(w, from_fd));
 	}
