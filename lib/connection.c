@@ -138,6 +138,9 @@ int sc_connect_bounded(int fd, const struct sockaddr *addr, socklen_t len, doubl
 	return ret;
 }
 
+/* RFC 6298 §2.1: "the RTO SHOULD be set to 1 second" until a sample is taken. */
+#define INITIAL_RTO_MS 1000.0
+
 void sc_link_handshake(int fd, double ms)
 {
 	struct sc_path p;
@@ -145,9 +148,10 @@ void sc_link_handshake(int fd, double ms)
 
 	if (shown && p.rtt_ms > 0)
 		sc_link_measured(p.rtt_ms, p.rttvar_ms, "rtt"); /* the stack's own sample */
-	else if (!shown || p.retransmits <= 0)
+	else if ((!shown || p.retransmits <= 0) && ms < INITIAL_RTO_MS)
 		sc_link_measured(ms, 0, "handshake");
-	/* else a SYN was sent again: its time is no round trip (Karn's algorithm) */
+	/* else a SYN was sent again (the stack says so, or the handshake outlasted the first
+	 * retransmission timeout): its time is no round trip (Karn's algorithm) */
 }
 
 /* connect() timed out: on a link that lost the SYN (or its answer) the stack did nothing wrong. */

@@ -117,12 +117,16 @@ long long recv_pattern_until_end(int fd, size_t *received)
  * refuses long before a peer's window is full; room that comes back within
  * a quiet window means the data is still flowing.
  */
+/* A look for room waits a quiet window, but never long: filling is setup, not the claim. */
+#define ROOM_WAIT_MAX_MS 250
+
 static int room_comes_back(int fd)
 {
 	struct pollfd out = {.fd = fd, .events = POLLOUT, .revents = 0};
 
 	sc_current_step = "room in the send buffer (is the connection full?)";
-	return sc_poll(&out, 1, sc_quiet_ms()) == 1 && (out.revents & POLLOUT);
+	return sc_poll(&out, 1, sc_quiet_ms() < ROOM_WAIT_MAX_MS ? sc_quiet_ms() : ROOM_WAIT_MAX_MS) == 1 &&
+	       (out.revents & POLLOUT);
 }
 
 size_t send_pattern_until_full(int fd)
@@ -143,7 +147,7 @@ size_t send_pattern_until_full(int fd)
 			continue;
 		}
 		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK) && !deadline)
-			deadline = sc_plat_now_ms() + 16 * sc_quiet_ms(); /* the peer's window's time to fill */
+			deadline = sc_plat_now_ms() + 4 * ROOM_WAIT_MAX_MS; /* the peer's window's time to fill */
 		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK) &&
 		    (!room_comes_back(fd) || sc_plat_now_ms() > deadline))
 			return sent; /* full; or, past the bound, as full as it gets */
