@@ -238,6 +238,15 @@ windows:
 	  echo "windows: built with $(WINCC)"; \
 	else sh tests/part-skipped.sh windows "$(WINCC) is not installed (Debian: apt-get install gcc-mingw-w64-x86-64)"; fi
 
+# --target wine runs the Windows build's cases, build/<mingw triple>/cases beside
+# this build (tests/e2e/test_wine.py): e2e builds them first where it can, and
+# the test skips with the reason where the cross compiler or Wine is missing.
+.PHONY: windows-cases
+windows-cases:
+	@if command -v $(WINCC) >/dev/null 2>&1; then \
+	  $(MAKE) --no-print-directory CC=$(WINCC) BUILD=build/$$($(WINCC) -dumpmachine) all >/dev/null; fi
+e2e: windows-cases
+
 # Broken stacks (LD_PRELOAD, Linux/glibc): every case must fail under one
 $(BUILD)/mutants.so: tests/mutants/mutants.c tests/mutants/mutant.h
 	$(CC) $(WARN) -O1 -shared -fPIC -o $@ $< -ldl

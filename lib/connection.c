@@ -191,7 +191,7 @@ int sc_tcp_listener(enum sc_family family, struct sockaddr_storage *addr, sockle
  * that lost that ACK leaves accept() to wait for the listener's next
  * SYN-ACK and its answer: bounded here, and inconclusive past the bound.
  */
-static void accept_bounded(int listener, enum sc_family family)
+void sc_wait_queued(int listener, enum sc_family family)
 {
 	double deadline = now_ms() + sc_wait_bound_ms();
 
@@ -228,7 +228,7 @@ struct sc_conn sc_tcp_connect_to(enum sc_family family, int listener,
 		}
 		setup_failed("connect()", family);
 	}
-	accept_bounded(listener, family);
+	sc_wait_queued(listener, family);
 	c.peer = sc_accept(listener, NULL, NULL);
 	if (c.peer == -1)
 		setup_failed("accept()", family);

@@ -106,8 +106,7 @@ int open_full_listener(enum sc_family family)
 	int queued = open_client(listener);
 
 	connect_blocking(queued, listener);
-	sc_current_step = "the first connection to reach the accept queue";
-	wait_readable(listener); /* accept() would now return it */
+	sc_wait_queued(listener, family); /* accept() would now return it */
 	return listener;
 }
 

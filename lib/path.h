@@ -59,6 +59,12 @@ int sc_connect_bounded(int fd, const struct sockaddr *addr, socklen_t len, doubl
  * failure.  `what` names the connect ("connect() to the listener").
  */
 SC_NORETURN void sc_connect_timed_out(int fd, const char *what);
+/*
+ * Wait (bounded) for the listener to queue a connection whose connect()
+ * has completed: past the bound, the link lost the handshake's last ACK
+ * and the family is inconclusive.  `family` is an enum sc_family.
+ */
+void sc_wait_queued(int listener, enum sc_family family);
 
 /*
  * open_connection() in two steps, for a capture that must be watching

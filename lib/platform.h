@@ -88,6 +88,9 @@ typedef SSIZE_T ssize_t;
 void sc_plat_init(void);
 /* Monotonic milliseconds. */
 double sc_plat_now_ms(void);
+/* Why a build without packet capture (lib/wire_none.c) cannot watch the wire,
+ * in this platform's terms: what to install here; the Windows build has none. */
+const char *sc_plat_no_capture(void);
 /* A bounded pause of ms; no stack is asked (a pause is not a poll on sockets). */
 int sc_plat_pause_ms(int ms);
 /* Count deliveries of signo in *counter from now on; 0, or -1 if the OS has no such signal. */

@@ -12,6 +12,11 @@
 #include <sys/time.h>
 #include <time.h>
 
+const char *sc_plat_no_capture(void)
+{
+	return "built without libpcap: the wire cannot be watched (Debian: libpcap-dev)";
+}
+
 void sc_plat_init(void)
 {
 }

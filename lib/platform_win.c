@@ -95,6 +95,12 @@ int sc_win_startup(void)
 
 /* ---- process set-up -------------------------------------------------------- */
 
+const char *sc_plat_no_capture(void)
+{
+	/* no libpcap to install: the Windows build captures nothing (a Linux host's run watches the wire) */
+	return "the Windows build has no packet capture: the wire cannot be watched";
+}
+
 void sc_plat_init(void)
 {
 	int err = sc_win_startup();

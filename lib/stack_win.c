@@ -103,8 +103,54 @@ static sc_handle winsock_accept(sc_handle s, struct sockaddr *a, socklen_t *l)
  * EINPROGRESS, and so does this (errno only: the Winsock error is cleared,
  * or sc_plat_socket_errno would read it as EWOULDBLOCK).
  */
+/*
+ * Where each socket connect()ed to: a connection in SYN_SENT has no peer
+ * name yet (getpeername: WSAENOTCONN), so its row in the TCP table is found
+ * by this address instead.
+ */
+#define MAX_CONNECTING 64
+static struct {
+	sc_handle s;
+	struct sockaddr_storage to;
+} connecting[MAX_CONNECTING];
+
+static void remember_target(sc_handle s, const struct sockaddr *a, socklen_t l)
+{
+	size_t free_slot = MAX_CONNECTING;
+
+	for (size_t i = 0; i < MAX_CONNECTING; i++) {
+		if (connecting[i].s == s && connecting[i].to.ss_family) {
+			free_slot = i;
+			break;
+		}
+		if (free_slot == MAX_CONNECTING && !connecting[i].to.ss_family)
+			free_slot = i;
+	}
+	if (free_slot == MAX_CONNECTING || l > (socklen_t)sizeof connecting[0].to)
+		return;
+	connecting[free_slot].s = s;
+	memset(&connecting[free_slot].to, 0, sizeof connecting[free_slot].to);
+	memcpy(&connecting[free_slot].to, a, (size_t)l);
+}
+
+static const struct sockaddr *target_of(sc_handle s)
+{
+	for (size_t i = 0; i < MAX_CONNECTING; i++)
+		if (connecting[i].s == s && connecting[i].to.ss_family)
+			return (const struct sockaddr *)&connecting[i].to;
+	return NULL;
+}
+
+static void forget_target(sc_handle s)
+{
+	for (size_t i = 0; i < MAX_CONNECTING; i++)
+		if (connecting[i].s == s)
+			connecting[i].to.ss_family = 0;
+}
+
 static int winsock_connect(sc_handle s, const struct sockaddr *a, socklen_t l)
 {
+	remember_target(s, a, l);
 	if (connect((SOCKET)s, a, l) == SOCKET_ERROR) {
 		if (WSAGetLastError() == WSAEWOULDBLOCK)
 			return (int)fail_with(EINPROGRESS);
@@ -121,6 +167,7 @@ static int winsock_getsockname(sc_handle s, struct sockaddr *a, socklen_t *l)
 
 static int winsock_close(sc_handle s)
 {
+	forget_target(s); /* a handle number is used again */
 	return done(closesocket((SOCKET)s));
 }
 
@@ -486,6 +533,12 @@ static int winsock_tcp_state(sc_handle s)
 		WSASetLastError(0);
 		if (err != WSAENOTCONN)
 			return -1;
+		/* still connecting: SYN_SENT has no peer name, but a row in the table */
+		if (target_of(s)) {
+			int listed = winsock_listed_tcp_state((struct sockaddr *)&self, target_of(s));
+			if (listed > 0 && listed != SC_TCP_CLOSED)
+				return listed;
+		}
 		/* no connection (never made, or reset): listening, or closed */
 		if (getsockopt((SOCKET)s, SOL_SOCKET, SO_ACCEPTCONN, (char *)&listening, &len) ==
 		    SOCKET_ERROR) {

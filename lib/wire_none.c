@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define NO_CAPTURE "built without libpcap: the wire cannot be watched (Debian: libpcap-dev)"
+#define NO_CAPTURE sc_plat_no_capture() /* the platform says why, and what to install */
 
 struct sc_wire {
 	int local_fd;

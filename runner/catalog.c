@@ -46,13 +46,14 @@ struct loading {
 	struct catalog *cat;
 	size_t cap;
 	const char *dir;
+	const char *suffix;
 	int failed;
 };
 
 static void add_case(const char *name, enum entry_kind kind, void *ctx)
 {
 	struct loading *l = ctx;
-	const char *suffix = plat_exe_suffix();
+	const char *suffix = l->suffix;
 	size_t len = strlen(name), slen = strlen(suffix);
 	struct case_entry *e;
 
@@ -87,7 +88,13 @@ static int by_id(const void *a, const void *b)
 
 int catalog_load(struct catalog *cat, const char *dir, char *err, size_t errsize)
 {
-	struct loading l = {.cat = cat, .cap = 0, .dir = dir, .failed = 0};
+	return catalog_load_programs(cat, dir, plat_exe_suffix(), err, errsize);
+}
+
+int catalog_load_programs(struct catalog *cat, const char *dir, const char *suffix, char *err,
+			  size_t errsize)
+{
+	struct loading l = {.cat = cat, .cap = 0, .dir = dir, .suffix = suffix, .failed = 0};
 
 	cat->cases = NULL;
 	cat->n = 0;

@@ -25,6 +25,10 @@ struct catalog {
 
 /* 0, or -1 with a message in err. */
 int catalog_load(struct catalog *cat, const char *dir, char *err, size_t errsize);
+/* The same for programs of another platform, whose names end with suffix
+ * (".exe" under --target wine) instead of this one's. */
+int catalog_load_programs(struct catalog *cat, const char *dir, const char *suffix, char *err,
+			  size_t errsize);
 /*
  * Keep the cases some filter selects (all, when there are none).  A filter
  * is an id, a glob, or a group ("rst" selects "rst.*").  -1 with a message

@@ -444,11 +444,22 @@ int divergences_load(struct divergences *d, const char *dir, char *err, size_t e
 	return status;
 }
 
-const struct divergence *divergence_find(const struct divergences *d, const char *label,
-					 const char *id, const char *family)
-{
-	unsigned bit = family_bit(family);
+/*
+ * Platforms that implement another's interface, whose documented outcomes
+ * are theirs too unless a record of their own says otherwise: Wine
+ * implements the Windows API, so a wine-* run applies the windows-*
+ * records, and a wine-* record for the same case and family wins (Wine
+ * departing from Windows).  A windows-* run applies no wine-* record.
+ */
+static const struct implements {
+	const char *platform, *implemented;
+} implements[] = {
+	{"wine", "windows"},
+};
 
+static const struct divergence *find_on(const struct divergences *d, const char *label,
+					const char *id, unsigned bit)
+{
 	for (size_t i = 0; i < d->n; i++) {
 		const struct divergence *r = &d->items[i];
 
@@ -457,6 +468,25 @@ const struct divergence *divergence_find(const struct divergences *d, const char
 			return r;
 	}
 	return NULL;
+}
+
+const struct divergence *divergence_find(const struct divergences *d, const char *label,
+					 const char *id, const char *family)
+{
+	unsigned bit = family_bit(family);
+	const struct divergence *own = find_on(d, label, id, bit);
+
+	for (size_t i = 0; !own && i < sizeof implements / sizeof implements[0]; i++) {
+		size_t n = strlen(implements[i].platform);
+		char as[300];
+
+		/* wine-8.0-winsock-x86_64 is looked up as windows-8.0-winsock-x86_64 */
+		if (strncmp(label, implements[i].platform, n) != 0 || label[n] != '-')
+			continue;
+		snprintf(as, sizeof as, "%s%s", implements[i].implemented, label + n);
+		own = find_on(d, as, id, bit);
+	}
+	return own;
 }
 
 void divergences_free(struct divergences *d)

@@ -64,7 +64,9 @@ int divergences_parse(struct divergences *d, const char *text, const char *filen
 		      size_t errsize);
 /* Load every *.txt in dir (in name order, each at most 1 MiB).  0, or -1 with a message. */
 int divergences_load(struct divergences *d, const char *dir, char *err, size_t errsize);
-/* The record for this label, case and family, or NULL. */
+/* The record for this label, case and family, or NULL.  A run of a platform
+ * that implements another (wine-* implements windows-*) also takes the
+ * other's records, where it has none of its own (divergence.c). */
 const struct divergence *divergence_find(const struct divergences *d, const char *label,
 					 const char *id, const char *family);
 /* "documented" or "divergence". */

@@ -398,6 +398,7 @@ int main(int argc, char **argv)
 	struct catalog cat, all;
 	struct divergences d = {NULL, 0};
 	char err[1024], exe_dir[1024], cases_dir[1200], div_dir[1200], scratch[1024];
+	char target_cases[1100];
 	int status;
 	/* before any file is opened: a closed stdout (>&-) must not become a results file */
 	int stdout_open = plat_stdout_open();
@@ -420,6 +421,10 @@ int main(int argc, char **argv)
 	if (o.command == CMD_RUN && !stdout_open)
 		return fatal("cannot write the TAP to stdout: %s", strerror(EBADF));
 	plat_exe_dir(argv[0], exe_dir, sizeof exe_dir);
+	/* --target wine runs the Windows build's cases, beside this build (target.h) */
+	if (!o.cases_dir && o.command != CMD_MATRIX &&
+	    target_cases_dir(o.target, exe_dir, target_cases, sizeof target_cases))
+		o.cases_dir = target_cases;
 	/* the build tree's layout, else the installed one (paths.h) */
 	if (paths_find(exe_dir, o.cases_dir, o.divergences_dir, cases_dir, div_dir, sizeof cases_dir,
 		       err, sizeof err) == -1 && o.command != CMD_MATRIX)
@@ -427,8 +432,9 @@ int main(int argc, char **argv)
 
 	if (o.command == CMD_MATRIX) /* the case programs only tell claims the files lack */
 		return matrix_main(o.results_dir, cases_dir);
-	if (catalog_load(&all, cases_dir, err, sizeof err) == -1)
-		return fatal("%s", err);
+	if (catalog_load_programs(&all, cases_dir, target_exe_suffix(o.target), err, sizeof err) == -1)
+		return fatal(o.cases_dir == target_cases ? "%s (this target runs the Windows build: "
+							   "make windows, or --cases DIR)" : "%s", err);
 	cat = all;
 	cat.cases = malloc(all.n * sizeof *cat.cases);
 	if (!cat.cases) {

@@ -46,6 +46,16 @@ int proc_wait_any(struct proc *procs, size_t n, int timeout_ms, struct proc_exit
  * setpgid()): those are named in p->left_running.
  */
 void proc_kill_group(struct proc *p);
+/*
+ * POSIX hosts (the wine target): processes started while run-wide is on
+ * (1) belong to the run, not to a case: they and what they start carry
+ * the run's own mark: no case's proc_kill_group touches them (and theirs
+ * kills their group only), the guardian still kills them when the runner
+ * dies, and proc_kill_run_wide kills and reaps every one left (trying for
+ * up to bound_ms).
+ */
+void proc_set_run_wide(int on);
+void proc_kill_run_wide(int bound_ms);
 /* Cases started from now on may write at most `bytes` to a file (0: no
  * bound); past it they get SIGXFSZ.  Where there is no such limit, a no-op. */
 void proc_set_output_cap(unsigned long bytes);

@@ -91,6 +91,7 @@ int plat_interrupted(void)
  */
 #define MARK_NAME "SOCKCONF_CASE_MARK="
 static long cases_started;
+static int run_wide; /* proc_set_run_wide: the run's own mark, .0, instead of a case's */
 static unsigned long output_cap;
 
 void proc_set_output_cap(unsigned long bytes)
@@ -128,7 +129,7 @@ int proc_start(struct proc *p, char *const argv[], char *const env[], const char
 	char mark[64];
 
 	setup_child_pipe();
-	mark_of(runner, ++cases_started, mark, sizeof mark);
+	mark_of(runner, run_wide ? 0 : ++cases_started, mark, sizeof mark);
 	out = open(stdout_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	errfd = open(stderr_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (out == -1 || errfd == -1 || pipe(report) == -1) {
@@ -212,9 +213,14 @@ int proc_start(struct proc *p, char *const argv[], char *const env[], const char
 	p->id = pid;
 	p->group = pid;
 	p->running = 1;
-	p->mark = cases_started;
+	p->mark = run_wide ? 0 : cases_started;
 	p->left_running[0] = '\0';
 	return 0;
+}
+
+void proc_set_run_wide(int on)
+{
+	run_wide = on;
 }
 
 static int reap(struct proc *procs, size_t n, struct proc_exit *ex)
@@ -397,8 +403,18 @@ void proc_kill_group(struct proc *p)
 		p->running = 0;
 	}
 	p->left_running[0] = '\0';
+	if (p->mark == 0) /* the run's own: what it started outlives it (proc_kill_run_wide) */
+		return;
 	mark_of(getpid(), p->mark, mark, sizeof mark);
 	kill_marked(mark, 0, (pid_t)p->group, 2000, p->left_running, sizeof p->left_running);
+}
+
+void proc_kill_run_wide(int bound_ms)
+{
+	char mark[64];
+
+	mark_of(getpid(), 0, mark, sizeof mark);
+	kill_marked(mark, 0, 0, bound_ms, NULL, 0);
 }
 
 /* ---- when the runner itself is killed --------------------------------------------- */

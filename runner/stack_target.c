@@ -28,8 +28,8 @@ static void first_line(const char *path, char *out, size_t size)
 }
 
 /* "lwip 2.1.3", "kernel": a name of [a-z0-9_], then a version of printable words. */
-static int parse_answer(const char *line, char *name, size_t name_size, char *version,
-			size_t version_size)
+int stack_parse_answer(const char *line, char *name, size_t name_size, char *version,
+		       size_t version_size)
 {
 	size_t n = strspn(line, "abcdefghijklmnopqrstuvwxyz0123456789_");
 	const char *v = line + n;
@@ -102,7 +102,7 @@ static int ask_stack(const struct target_wrap *w, const struct catalog *cat, con
 	}
 	first_line(out, line, sizeof line);
 	if (!ex.signo && ex.code == 0 &&
-	    parse_answer(line, name, name_size, version, version_size) == 0)
+	    stack_parse_answer(line, name, name_size, version, version_size) == 0)
 		return 0;
 	if (!ex.signo && ex.code == 2) { /* the case's own reason, as it says it */
 		first_line(errp, line, sizeof line);

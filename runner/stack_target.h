@@ -40,6 +40,11 @@ int stack_target_prepare(struct target_wrap *w, const char *target, const struct
  * what the first case says it runs.  0 (nothing to do when neither is
  * set), or -1 with a one-line message in err.
  */
+/* A case's --stack line, "lwip 2.1.3", "winsock": the name ([a-z0-9_]), then
+ * a version of printable words (may be empty).  0, or -1 when it is not one. */
+int stack_parse_answer(const char *line, char *name, size_t name_size, char *version,
+		       size_t version_size);
+
 int stack_from_environment(const struct target_wrap *w, const struct catalog *cat,
 			   struct identity *id, int label_given, const char *scratch, char *err,
 			   size_t errsize);

@@ -1,16 +1,18 @@
 /*
  * target.c: the targets a run can have.  native runs each case here;
  * gvisor wraps each case in a sandbox; lwip and lwip-linux run each case
- * here on lwIP (stack_target.c); uml and qemu boot a guest once and run this
+ * here on lwIP (stack_target.c); wine runs each case of the Windows build
+ * under Wine (wine_posix.c); uml and qemu boot a guest once and run this
  * runner inside it.  The recipes are host-specific:
  * target_posix.c and its parts (a Linux host; see target_posix.h) and
  * target_win.c (none yet).
  */
 #include "target.h"
 
+#include <stdio.h>
 #include <string.h>
 
-static const char *const targets[] = {"native", "gvisor", "lwip", "lwip-linux", "uml", "qemu"};
+static const char *const targets[] = {"native", "gvisor", "lwip", "lwip-linux", "uml", "qemu", "wine"};
 
 int target_known(const char *name)
 {
@@ -28,4 +30,18 @@ int target_is_lwip(const char *name)
 int target_is_guest(const char *name)
 {
 	return strcmp(name, "uml") == 0 || strcmp(name, "qemu") == 0;
+}
+
+const char *target_exe_suffix(const char *name)
+{
+	return strcmp(name, "wine") == 0 ? ".exe" : plat_exe_suffix();
+}
+
+int target_cases_dir(const char *name, const char *exe_dir, char *out, size_t size)
+{
+	if (strcmp(name, "wine") != 0)
+		return 0;
+	/* build/<triple>/sockconf beside build/x86_64-w64-mingw32/cases (the Makefile's `make windows`) */
+	snprintf(out, size, "%s/../x86_64-w64-mingw32/cases", exe_dir);
+	return 1;
 }

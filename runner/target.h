@@ -18,6 +18,11 @@
  *           once on a Debian kernel fetched with apt-get download, from an
  *           initramfs of busybox, this build and the shared libraries it
  *           needs; labelled linux-<guest release>-qemu
+ *   wine    each case of the Windows build (CASE.exe, by default from
+ *           build/x86_64-w64-mingw32/cases) as `wine CASE.exe`, on Winsock
+ *           as Wine implements it over this machine's sockets, in a prefix
+ *           of the run's own with one wineserver for the run; labelled
+ *           wine-<wine version>-winsock-<machine>
  *
  * gvisor wraps each case: the scheduler starts `runsc ... do CASE` instead
  * of CASE, and the run is labelled by what the sandbox reports.  The lwip
@@ -42,12 +47,21 @@
 
 #include <stddef.h>
 
-#define TARGET_NAMES "native, gvisor, lwip, lwip-linux, uml, qemu"
+#define TARGET_NAMES "native, gvisor, lwip, lwip-linux, uml, qemu, wine"
 
 /* 1 when the runner knows the target `name`. */
 int target_known(const char *name);
 /* 1 for the targets that boot a guest and run the whole run inside it. */
 int target_is_guest(const char *name);
+/* How the target's case programs are named: ".exe" for wine, else this platform's suffix. */
+const char *target_exe_suffix(const char *name);
+/*
+ * Where the target's cases are when --cases does not say, from the
+ * runner's directory (wine: the Windows build beside this one,
+ * <dir>/../x86_64-w64-mingw32/cases): 1 with it in out, or 0 when the
+ * target runs this build's cases.
+ */
+int target_cases_dir(const char *name, const char *exe_dir, char *out, size_t size);
 
 /* How each case process of a per-case target is started. */
 struct target_wrap {
@@ -60,6 +74,8 @@ struct target_wrap {
 	char shared[1100]; /* one the target's unprivileged helpers can enter (gVisor's sandbox) */
 	char strings[4][1200];
 	char settings[10][96]; /* the stack's settings, env's strings */
+	char wine_prefix[1200]; /* wine: the run's prefix (under dir); target_finish stops its wineserver */
+	char wine_env[2][1300]; /* wine: WINEPREFIX=, TMPDIR= (env's strings) */
 };
 
 /* 1 for the targets whose stack is lwIP (lwip, lwip-linux). */

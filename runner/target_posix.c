@@ -1,9 +1,9 @@
 /*
- * target_posix.c: the targets on a Linux host (see target.h): gVisor wraps each case,
- * UML and QEMU boot a guest once and run this runner inside it.  The parts
- * (target_posix.h): gvisor_posix.c, guest_posix.c (with the recipes, measured
- * on Debian 12), initramfs_posix.c and hosttools_posix.c; here what target.h
- * promises, and the guest's channel.
+ * target_posix.c: the targets on a Linux host (see target.h): gVisor and Wine
+ * wrap each case, UML and QEMU boot a guest once and run this runner inside
+ * it.  The parts (target_posix.h): gvisor_posix.c, wine_posix.c,
+ * guest_posix.c (with the recipes, measured on Debian 12), initramfs_posix.c
+ * and hosttools_posix.c; here what target.h promises, and the guest's channel.
  *
  * Both guests write one channel: the guest runner's TAP, its stderr as
  * "sockconf-stderr: " lines, then "sockconf-exit: N".
@@ -71,6 +71,14 @@ int target_prepare(struct target_wrap *w, const char *target, const struct catal
 				 "# sysctl (none readable in a fresh network namespace)\n");
 		return 0;
 	}
+	if (strcmp(target, "wine") == 0) {
+		snprintf(w->dir, sizeof w->dir, "%s/wine", scratch);
+		if (wine_prepare(w, cat, id, label_given, err, errsize) == -1) {
+			target_finish(w);
+			return -1;
+		}
+		return 0;
+	}
 	if (strcmp(target, "gvisor") != 0) /* native: the stack lib is told to use, if any */
 		return stack_from_environment(w, cat, id, label_given, scratch, err, errsize);
 	snprintf(w->dir, sizeof w->dir, "%s/gvisor", scratch);
@@ -83,6 +91,9 @@ int target_prepare(struct target_wrap *w, const char *target, const struct catal
 
 void target_finish(struct target_wrap *w)
 {
+	if (w->wine_prefix[0]) /* its server and Wine's services first: they hold the prefix */
+		wine_finish(w);
+	w->wine_prefix[0] = '\0';
 	if (w->dir[0])
 		remove_all(w->dir);
 	if (w->shared[0])

@@ -5,6 +5,7 @@
  *   target_posix.c     target_prepare, target_finish, target_run_guest and
  *                      the guest's channel
  *   gvisor_posix.c     gVisor: each case wrapped in runsc
+ *   wine_posix.c       Wine: each case of the Windows build as wine CASE.exe
  *   tapns_posix.c      lwip-linux: each case's network namespace and tap
  *   guest_posix.c      the UML and QEMU guests: their init scripts and command lines
  *   initramfs_posix.c  the QEMU guest's initramfs (cpio newc, with the
@@ -50,6 +51,19 @@ int append(char *buf, size_t size, const char *s);
  */
 int gvisor_prepare(struct target_wrap *w, struct identity *id, int label_given, char *err,
 		   size_t errsize);
+
+/* ---- wine_posix.c --------------------------------------------------------------- */
+
+/*
+ * Wine for target_prepare (w->dir set by the caller): the prefix cloned
+ * from its template (made once), the run's wineserver and Wine's services
+ * started, *w filled in (each case: wine CASE.exe), *id Wine's.  0, or -1
+ * with a message in err; wine_finish undoes what was done either way.
+ */
+int wine_prepare(struct target_wrap *w, const struct catalog *cat, struct identity *id,
+		 int label_given, char *err, size_t errsize);
+/* Stop the run's wineserver and everything of Wine's the run started. */
+void wine_finish(struct target_wrap *w);
 
 /* ---- tapns_posix.c: lwip-linux's namespace ------------------------------------- */
 

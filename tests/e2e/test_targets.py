@@ -102,7 +102,7 @@ def test_unknown_target_exits_2_and_names_the_known_ones(sockconf, fake_cases, e
     assert r.status == 2, r
     assert r.out == "", r
     assert r.err.splitlines()[0] == \
-        "sockconf: --target bogus: no such target (native, gvisor, lwip, lwip-linux, uml, qemu)", r
+        "sockconf: --target bogus: no such target (native, gvisor, lwip, lwip-linux, uml, qemu, wine)", r
     assert not ran.exists()
 
 

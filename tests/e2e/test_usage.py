@@ -24,7 +24,7 @@ BAD = {
     "no_command": ([], "sockconf: no command given (run or list)"),
     "only_options": (["-j", "2"], "sockconf: no command given (run or list)"),
     "target_bogus": (["run", "--target", "bogus"],
-                     "sockconf: --target bogus: no such target (native, gvisor, lwip, lwip-linux, uml, qemu)"),
+                     "sockconf: --target bogus: no such target (native, gvisor, lwip, lwip-linux, uml, qemu, wine)"),
 }
 
 
