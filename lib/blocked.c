@@ -80,11 +80,22 @@ struct sc_blocked *start_blocked_recv(int fd)
 	return b;
 }
 
+/*
+ * What wakes the recv() may be the peer's FIN, which a lossy link can lose:
+ * TCP sends it again, each time twice as late (RFC 6298 §5.5; from Linux's
+ * 200 ms floor: 200, 400, 800, 1600 ms), so the bound leaves room for a
+ * few resends beyond the usual wait.
+ */
+#define RESEND_ALLOWANCE_MS 3000
+
 long long blocked_call_result(struct sc_blocked *b)
 {
+	int bound = sc_wait_bound_ms() + RESEND_ALLOWANCE_MS;
+
 	sc_current_step = "the blocked recv() to return";
-	if (!sc_plat_event_wait(b->returned, sc_wait_bound_ms()))
-		sc_fail(NULL, "recv() still blocked %d ms later", sc_wait_bound_ms());
+	if (!sc_plat_event_wait(b->returned, bound))
+		sc_fail(NULL, "recv() still blocked %d ms later (the wait bound, and time for the "
+			      "peer's FIN to be sent again)", bound);
 	errno = b->err;
 	return b->result;
 }
