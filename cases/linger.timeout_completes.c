@@ -18,10 +18,11 @@
  * Timeline:  local: send until the stack takes no more (peer not reading)
  *            local: setsockopt(SO_LINGER {1, 2}) ; close()  -- blocks
  *            peer:  recv() .. every byte, checked, then recv() == 0
- *            local: close() == 0, having waited 0 whole seconds; peer in CLOSE_WAIT by then
+ *            local: close() == 0 well before 2 s; peer in CLOSE_WAIT by then
  *
- * The wait is compared in whole seconds, rounded: a stack that returns on
- * delivery shows 0, one that waits out the linger time shows 2, stably.
+ * The wait must end before 1.5 s: a stack that returns on delivery does
+ * (at once on loopback; over a lossy link the delivery itself may take a
+ * few hundred ms), one that waits out the linger time shows 2 s.
  */
 #include "sockconf.h"
 
@@ -45,7 +46,7 @@ static void linger_close_returns_once_data_is_delivered(enum sc_family family)
 	check_int(recv_pattern_until_eof(c.peer, &received), ==, queued); /* fails on ECONNRESET */
 	closed = timed_close_result(closing);
 	check_int(closed.ret, ==, 0);
-	check_int(closed.seconds, ==, 0); /* delivery, not the 2 s timeout, ended the wait */
+	check_int(closed.ms, <, 1500); /* delivery, not the 2 s timeout, ended the wait (a lossy link may take a while) */
 	check_state_seen(closed.peer_state, SC_TCP_CLOSE_WAIT); /* delivered when close() returned */
 }
 
