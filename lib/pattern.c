@@ -146,13 +146,13 @@ size_t send_pattern_until_full(int fd)
 			sent += (size_t)n;
 			continue;
 		}
-		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK) && !deadline)
-			deadline = sc_plat_now_ms() + 4 * ROOM_WAIT_MAX_MS; /* the peer's window's time to fill */
-		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK) &&
-		    (!room_comes_back(fd) || sc_plat_now_ms() > deadline))
-			return sent; /* full; or, past the bound, as full as it gets */
-		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			if (!deadline) /* the first refusal: the peer's window has this long to fill */
+				deadline = sc_plat_now_ms() + 4 * ROOM_WAIT_MAX_MS;
+			if (!room_comes_back(fd) || sc_plat_now_ms() > deadline)
+				return sent; /* full; or, past the bound, as full as it gets */
 			continue;
+		}
 		if (n == -1) {
 			char err[64];
 			sc_format_errno(err, sizeof err, errno);
