@@ -12,7 +12,7 @@ static void fin_wakes_a_blocked_recv(enum sc_family family)
 	struct sc_blocked *blocked = start_blocked_recv(c.local);
 
 	check_call(close(c.peer));
-	check_int(blocked_call_result(blocked), ==, 0);
+	check_int(blocked_call_result_after_peer(blocked), ==, 0);
 }
 
 SOCKCONF_CASE(

@@ -80,22 +80,31 @@ struct sc_blocked *start_blocked_recv(int fd)
 	return b;
 }
 
+static long long blocked_result_within(struct sc_blocked *b, int bound, const char *bound_is)
+{
+	sc_current_step = "the blocked recv() to return";
+	if (!sc_plat_event_wait(b->returned, bound))
+		sc_fail(NULL, "recv() still blocked %d ms later (%s)", bound, bound_is);
+	errno = b->err;
+	return b->result;
+}
+
+/* A call of this process (shutdown) is what should wake it: nothing crosses the link. */
+long long blocked_call_result(struct sc_blocked *b)
+{
+	return blocked_result_within(b, sc_wait_bound_ms(), "the wait bound");
+}
+
 /*
- * What wakes the recv() may be the peer's FIN, which a lossy link can lose:
+ * The peer's FIN is what should wake it, and a lossy link can lose it:
  * TCP sends it again, each time twice as late (RFC 6298 §5.5; from Linux's
  * 200 ms floor: 200, 400, 800, 1600 ms), so the bound leaves room for a
  * few resends beyond the usual wait.
  */
 #define RESEND_ALLOWANCE_MS 3000
 
-long long blocked_call_result(struct sc_blocked *b)
+long long blocked_call_result_after_peer(struct sc_blocked *b)
 {
-	int bound = sc_wait_bound_ms() + RESEND_ALLOWANCE_MS;
-
-	sc_current_step = "the blocked recv() to return";
-	if (!sc_plat_event_wait(b->returned, bound))
-		sc_fail(NULL, "recv() still blocked %d ms later (the wait bound, and time for the "
-			      "peer's FIN to be sent again)", bound);
-	errno = b->err;
-	return b->result;
+	return blocked_result_within(b, sc_wait_bound_ms() + RESEND_ALLOWANCE_MS,
+				     "the wait bound, and time for the peer's FIN to be sent again");
 }

@@ -178,6 +178,11 @@ static int read_client_segment(struct sc_raw_peer *p, struct sc_raw_segment *seg
 
 	if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
 		return -1;
+	/* Winsock refuses a datagram longer than the buffer (WSAEMSGSIZE) where
+	 * POSIX stacks cut it short: either way it is another connection's data,
+	 * longer than any handshake or reset segment waited for here */
+	if (n == -1 && errno == EMSGSIZE)
+		return 0;
 	if (n == -1)
 		call_failed("recv() on the raw socket");
 	if (!p->ipv6) { /* IPv4 raw sockets deliver the IP header too */

@@ -310,11 +310,14 @@ void wire_check_quiet(struct sc_wire *w, int from_fd, unsigned since_mark, const
  * A recv() made in another thread, for behaviours about waking a blocked
  * call.  start_blocked_recv returns once the thread is inside recv() (and,
  * where the platform can tell, asleep in it); blocked_call_result waits
- * (bounded) for the call to return, and leaves its errno in errno.
+ * (bounded) for the call to return, and leaves its errno in errno.  What
+ * should wake it sets the bound: a call of this process (the wait bound),
+ * or the peer's segment (_after_peer: the bound and time for resends).
  */
 struct sc_blocked;
 struct sc_blocked *start_blocked_recv(int fd);
 long long blocked_call_result(struct sc_blocked *b);
+long long blocked_call_result_after_peer(struct sc_blocked *b);
 
 /* ---- close(), timed: how long SO_LINGER made it wait (timed.c, arrived.c) --- */
 

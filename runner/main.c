@@ -15,6 +15,7 @@
 #include "platform.h"
 #include "report.h"
 #include "schedule.h"
+#include "case_times.h"
 #include "summary.h"
 #include "target.h"
 
@@ -91,14 +92,17 @@ static void print_markdown_row(const char *id, const struct case_tap *t)
 	printf(" |\n");
 }
 
-static int list_cases(const struct catalog *cat, const char *scratch, int markdown)
+/* `wrap`: a per-case target's wrapper (wine); the describing runs where the cases would */
+static int list_cases(const struct catalog *cat, const struct target_wrap *wrap, const char *scratch,
+		      int markdown)
 {
 	if (markdown)
 		printf("| id | claim | sources |\n|---|---|---|\n");
 	for (size_t i = 0; i < cat->n; i++) {
 		const struct case_entry *e = &cat->cases[i];
 		char out[1200], err[1200], msg[256];
-		char *argv[] = {(char *)e->path, "--describe", NULL};
+		char *argv[16];
+		size_t na = 0;
 		struct proc p;
 		struct proc_exit ex;
 		struct case_tap t;
@@ -106,9 +110,15 @@ static int list_cases(const struct catalog *cat, const char *scratch, int markdo
 		size_t len = 0;
 		FILE *f;
 
+		for (size_t k = 0; wrap->argv[k] && na < 13; k++)
+			argv[na++] = wrap->argv[k];
+		argv[na++] = (char *)e->path;
+		argv[na++] = "--describe";
+		argv[na] = NULL;
 		snprintf(out, sizeof out, "%s/describe.out", scratch);
 		snprintf(err, sizeof err, "%s/describe.err", scratch);
-		if (!e->executable || proc_start(&p, argv, NULL, out, err, msg, sizeof msg) == -1) {
+		if (!e->executable ||
+		    proc_start(&p, argv, (char **)wrap->env, out, err, msg, sizeof msg) == -1) {
 			printf("%-36s (cannot run: %s)\n", e->id, e->executable ? msg : e->unrunnable);
 			continue;
 		}
@@ -236,7 +246,27 @@ static void note_partial(struct identity *id, const struct options *o, size_t se
 		n += (size_t)snprintf(id->partial + n, sizeof id->partial - n, " %s", o->filters[i]);
 }
 
-static int run_cases(const struct options *o, struct catalog *cat, const struct divergences *d,
+/* list: another platform's programs (wine's .exe) are described inside their target */
+static int list_target_cases(const struct options *o, const struct catalog *cat, const char *scratch)
+{
+	struct target_wrap wrap;
+	struct identity id;
+	char terr[1200];
+	int status;
+
+	memset(&wrap, 0, sizeof wrap);
+	if (strcmp(target_exe_suffix(o->target), plat_exe_suffix()) == 0)
+		return list_cases(cat, &wrap, scratch, o->markdown);
+	identity_of_this_machine(&id, o->target, o->label);
+	if (target_prepare(&wrap, o->target, cat, &id, 1, scratch, terr, sizeof terr) == -1)
+		return fatal("%s", terr);
+	status = list_cases(cat, &wrap, scratch, o->markdown);
+	target_finish(&wrap);
+	return status;
+}
+
+static int run_cases(const struct options *o, const char *cases_dir, struct catalog *cat,
+		     const struct divergences *d,
 		     const char *scratch, size_t catalogued)
 {
 	double started = plat_now_ms();
@@ -248,6 +278,8 @@ static int run_cases(const struct options *o, struct catalog *cat, const struct 
 	struct printing pr;
 	struct schedule s;
 	char **summaries = NULL;
+	double *last_ms;
+	char times_path[1300];
 	unsigned unstable = 0;
 	int interrupted = 0, status;
 	struct target_wrap wrap;
@@ -306,6 +338,14 @@ static int run_cases(const struct options *o, struct catalog *cat, const struct 
 
 	s.cat = cat;
 	s.jobs = o->jobs ? o->jobs : plat_cpu_count();
+	s.max_jobs = o->jobs ? 0 : 4 * s.jobs; /* -j N is N; by default idle CPUs take more cases */
+	case_times_path(cases_dir, id.label, times_path, sizeof times_path);
+	if ((last_ms = calloc(cat->n ? cat->n : 1, sizeof *last_ms)) != NULL &&
+	    case_times_load(times_path, cat, last_ms) == -1) {
+		free(last_ms); /* no earlier run: the catalog's order */
+		last_ms = NULL;
+	}
+	s.last_ms = last_ms;
 	s.timeout_ms = o->timeout_ms;
 	s.scratch_dir = scratch;
 	s.wrap = wrap.argv[0] ? wrap.argv : NULL;
@@ -364,6 +404,9 @@ static int run_cases(const struct options *o, struct catalog *cat, const struct 
 					unstable);
 		}
 		status = pr.tally.fail || unstable ? EXIT_NONCONFORMING : EXIT_CONFORMS;
+		/* the times steer the next run's schedule only: where they cannot be kept
+		 * (an installed tree, a guest's read-only view), the next run is slower */
+		(void)case_times_save(times_path, cat, pr.results);
 		if (results_file && atomic_file_commit(&results) == -1) {
 			fprintf(stderr, "sockconf: could not write %s: %s\n", final_path, strerror(errno));
 			status = EXIT_USAGE;
@@ -386,6 +429,7 @@ static int run_cases(const struct options *o, struct catalog *cat, const struct 
 	for (size_t i = 0; i < cat->n; i++)
 		free(summaries[i]);
 	free(summaries);
+	free(last_ms);
 	free(pr.results);
 	free(pr.ready);
 	target_finish(&wrap);
@@ -469,7 +513,8 @@ int main(int argc, char **argv)
 	if (o.command == CMD_RUN && target_is_guest(o.target)) /* the run happens inside a guest */
 		status = target_run_guest(&o, &cat, exe_dir, cases_dir, div_dir, scratch);
 	else
-		status = o.command == CMD_LIST ? list_cases(&cat, scratch, o.markdown) : run_cases(&o, &cat, &d, scratch, all.n);
+		status = o.command == CMD_LIST ? list_target_cases(&o, &cat, scratch)
+					       : run_cases(&o, cases_dir, &cat, &d, scratch, all.n);
 	plat_remove_tree(scratch);
 	divergences_free(&d);
 	catalog_free(&cat);

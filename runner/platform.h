@@ -86,6 +86,15 @@ void plat_own_descendants(void);
 
 double plat_now_ms(void);
 unsigned plat_cpu_count(void);
+/*
+ * The machine's CPU time so far, all CPUs together, in ms: busy and idle.
+ * Two readings tell how much of the machine sat idle between them.  0, or
+ * -1 where the platform does not say (the BSDs, macOS: nothing fills idle CPUs).
+ */
+struct plat_cpu_times {
+	double busy_ms, idle_ms;
+};
+int plat_cpu_times(struct plat_cpu_times *t);
 /* sysname (e.g. "Linux"), release ("6.18.44-fc-v509"), machine ("x86_64"). */
 void plat_uname(char *sys, char *release, char *machine, size_t size);
 /* Comment lines "# sysctl NAME = VALUE" for the settings teardown depends on. */

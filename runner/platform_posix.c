@@ -495,6 +495,26 @@ unsigned plat_cpu_count(void)
 	return n > 0 ? (unsigned)n : 1;
 }
 
+int plat_cpu_times(struct plat_cpu_times *t)
+{
+	/* Linux: the first line of /proc/stat, in USER_HZ ticks: user nice system idle iowait ... */
+	unsigned long long v[8] = {0};
+	long hz = sysconf(_SC_CLK_TCK);
+	FILE *f = fopen("/proc/stat", "r");
+	int n;
+
+	if (!f)
+		return -1;
+	n = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4],
+		   &v[5], &v[6], &v[7]);
+	fclose(f);
+	if (n < 4 || hz <= 0)
+		return -1;
+	t->idle_ms = (double)(v[3] + v[4]) * 1000.0 / (double)hz;
+	t->busy_ms = (double)(v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) * 1000.0 / (double)hz;
+	return 0;
+}
+
 void plat_uname(char *sys, char *release, char *machine, size_t size)
 {
 	struct utsname u;

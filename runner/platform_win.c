@@ -588,6 +588,21 @@ unsigned plat_cpu_count(void)
 	return si.dwNumberOfProcessors ? (unsigned)si.dwNumberOfProcessors : 1;
 }
 
+int plat_cpu_times(struct plat_cpu_times *t)
+{
+	FILETIME idle, kernel, user; /* 100 ns units; kernel time includes idle time */
+	ULARGE_INTEGER i, k, u;
+
+	if (!GetSystemTimes(&idle, &kernel, &user))
+		return -1;
+	i.LowPart = idle.dwLowDateTime, i.HighPart = idle.dwHighDateTime;
+	k.LowPart = kernel.dwLowDateTime, k.HighPart = kernel.dwHighDateTime;
+	u.LowPart = user.dwLowDateTime, u.HighPart = user.dwHighDateTime;
+	t->idle_ms = (double)i.QuadPart / 1e4;
+	t->busy_ms = (double)(k.QuadPart - i.QuadPart + u.QuadPart) / 1e4;
+	return 0;
+}
+
 /* A function of ntdll.dll, or NULL: RtlGetVersion, and Wine's own exports. */
 static void (*ntdll_function(const char *name))(void)
 {

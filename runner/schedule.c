@@ -10,18 +10,31 @@
 #define OUTPUT_CAP CASE_OUTPUT_CAP
 #define OUTPUT_POLL_MS 10       /* how often a running case's output size is looked at */
 #define FORK_RETRY_BOUND_MS 2000 /* how long no process can be started before the run stops */
+#define IDLE_WINDOW_MS 100       /* how often the machine's idle CPU time is looked at */
+#define SPLIT_MS 400             /* a case that took this long last time runs a process per family */
+
+/* What a case program is run for: all its families, or one (--family). */
+static const char *const split_families[] = {"inet", "inet6", "unix"};
+#define NSPLIT (sizeof split_families / sizeof split_families[0])
+
+struct unit {
+	size_t index;       /* into the catalog */
+	unsigned part;      /* which of split_families, when split */
+	int split;
+};
 
 struct slot {
 	struct proc proc;
-	size_t index; /* into the catalog */
+	size_t unit;           /* into the run's units */
+	struct case_result *r; /* where its result goes: the case's, or its family's part */
 	double started, deadline;
 	int busy;
 };
 
-static void output_paths(const struct schedule *s, size_t index, char *out, char *err, size_t size)
+static void output_paths(const struct schedule *s, size_t unit, char *out, char *err, size_t size)
 {
-	snprintf(out, size, "%s/%zu.out", s->scratch_dir, index);
-	snprintf(err, size, "%s/%zu.err", s->scratch_dir, index);
+	snprintf(out, size, "%s/%zu.out", s->scratch_dir, unit);
+	snprintf(err, size, "%s/%zu.err", s->scratch_dir, unit);
 }
 
 /* Reads at most cap bytes of path; *truncated when there was more. */
@@ -113,16 +126,17 @@ static int case_met_process_limit(const struct case_result *r)
 	return 0;
 }
 
-static void collect(const struct schedule *s, struct slot *sl, struct case_result *r)
+static void collect(const struct schedule *s, struct slot *sl)
 {
 	char out_path[1200], err_path[1200];
+	struct case_result *r = sl->r;
 	size_t len;
 	char *text;
 
 	proc_kill_group(&sl->proc); /* children the case left behind go with it */
 	snprintf(r->left_running, sizeof r->left_running, "%s", sl->proc.left_running);
 	r->ms = plat_now_ms() - sl->started;
-	output_paths(s, sl->index, out_path, err_path, sizeof out_path);
+	output_paths(s, sl->unit, out_path, err_path, sizeof out_path);
 	text = read_capped(out_path, OUTPUT_CAP, &len, &r->output_truncated);
 	r->tap_ok = text && case_tap_parse(text, len, &r->tap) == 0;
 	free(text);
@@ -134,11 +148,12 @@ static void collect(const struct schedule *s, struct slot *sl, struct case_resul
 
 /* 0 started; -1 it cannot run (a result); -2 no process to be had now; -3 the
  * target's setup for it failed (the message in r->error) */
-static int start(const struct schedule *s, struct slot *sl, size_t index, struct case_result *r)
+static int start(const struct schedule *s, struct slot *sl, const struct unit *u, size_t unit,
+		 struct case_result *r)
 {
-	const struct case_entry *e = &s->cat->cases[index];
+	const struct case_entry *e = &s->cat->cases[u->index];
 	char out_path[1200], err_path[1200], timeout_env[64];
-	char *argv[24], *env[16];
+	char *argv[26], *env[16];
 	size_t na = 0, ne = 0;
 	int started;
 
@@ -152,13 +167,17 @@ static int start(const struct schedule *s, struct slot *sl, size_t index, struct
 	for (size_t k = 0; s->wrap && s->wrap[k] && na < 22; k++) /* a target's wrapper first */
 		argv[na++] = s->wrap[k];
 	argv[na++] = (char *)e->path;
+	if (u->split) {
+		argv[na++] = "--family";
+		argv[na++] = (char *)split_families[u->part];
+	}
 	argv[na] = NULL;
 	snprintf(timeout_env, sizeof timeout_env, "SOCKCONF_TIMEOUT_MS=%u", s->timeout_ms);
 	env[ne++] = timeout_env;
 	for (size_t k = 0; s->env && s->env[k] && ne < 15; k++)
 		env[ne++] = s->env[k];
 	env[ne] = NULL;
-	output_paths(s, index, out_path, err_path, sizeof out_path);
+	output_paths(s, unit, out_path, err_path, sizeof out_path);
 	sl->started = plat_now_ms();
 	/* a case run directly gets a file size limit of one byte over the cap (SIGXFSZ past it);
 	 * a target's wrapper writes files of its own, so its cases' output is polled instead */
@@ -175,33 +194,166 @@ static int start(const struct schedule *s, struct slot *sl, size_t index, struct
 		r->start_failed = 1;
 		return -1;
 	}
-	sl->index = index;
+	sl->unit = unit;
+	sl->r = r;
 	sl->deadline = sl->started + s->timeout_ms;
 	sl->busy = 1;
 	return 0;
 }
 
-/* Kills a running case whose output files passed the cap (where no file size limit does it). */
-static int kill_overflowing(const struct schedule *s, struct slot *slots, unsigned jobs,
-			    struct case_result *results)
+/*
+ * The run's units in the order to start them: the longest cases of the
+ * last run first (ties, and cases without a time, in catalog order), a
+ * case of SPLIT_MS or more as one unit per family.
+ */
+struct timed_index {
+	size_t index;
+	double ms;
+};
+
+static int longer_first(const void *a, const void *b)
 {
+	const struct timed_index *x = a, *y = b;
+
+	if (x->ms != y->ms)
+		return x->ms < y->ms ? 1 : -1;
+	return x->index < y->index ? -1 : x->index > y->index; /* qsort is not stable */
+}
+
+static struct unit *plan_units(const struct schedule *s, size_t *nunits)
+{
+	size_t n = s->cat->n, k = 0;
+	struct timed_index *t = calloc(n ? n : 1, sizeof *t);
+	struct unit *units = calloc(n ? n * NSPLIT : 1, sizeof *units);
+
+	if (!t || !units) {
+		free(t);
+		free(units);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		t[i].index = i;
+		t[i].ms = s->last_ms ? s->last_ms[i] : 0;
+	}
+	qsort(t, n, sizeof *t, longer_first);
+	for (size_t i = 0; i < n; i++) {
+		int split = t[i].ms >= SPLIT_MS;
+		for (unsigned f = 0; f < (split ? NSPLIT : 1); f++)
+			units[k++] = (struct unit){t[i].index, f, split};
+	}
+	free(t);
+	*nunits = k;
+	return units;
+}
+
+/*
+ * One case run as a process per family: its parts, put together as one
+ * run of the case would have printed them, families in order.
+ */
+struct split_case {
+	struct case_result part[NSPLIT];
+	unsigned done;
+};
+
+static void exit_worst(struct proc_exit *into, const struct proc_exit *e)
+{
+	if (into->signo || (into->code && !e->signo))
+		return;
+	*into = *e;
+}
+
+static void join_parts(struct case_result *r, struct split_case *sc)
+{
+	*r = sc->part[0];
+	for (unsigned f = 1; f < NSPLIT; f++) {
+		const struct case_result *p = &sc->part[f];
+		struct case_tap *t = &r->tap;
+
+		r->start_failed |= p->start_failed;
+		r->timed_out |= p->timed_out;
+		r->output_truncated |= p->output_truncated;
+		r->output_capped |= p->output_capped;
+		exit_worst(&r->exit, &p->exit);
+		if (p->ms > r->ms)
+			r->ms = p->ms; /* they ran at once: the case took as long as its longest part */
+		if (!r->left_running[0])
+			snprintf(r->left_running, sizeof r->left_running, "%s", p->left_running);
+		if (!r->error[0])
+			snprintf(r->error, sizeof r->error, "%s", p->error);
+		if (p->stderr_tail[0] && (!r->stderr_tail[0] || p->exit.code || p->exit.signo))
+			snprintf(r->stderr_tail, sizeof r->stderr_tail, "%s", p->stderr_tail);
+		if (!p->tap_ok && r->tap_ok) {
+			r->tap_ok = 0;
+			snprintf(t->error, sizeof t->error, "%s (--family %s)", p->tap.error, split_families[f]);
+		}
+		for (unsigned i = 0; i < p->tap.npoints && t->npoints < MAX_POINTS; i++)
+			t->points[t->npoints++] = p->tap.points[i];
+		t->planned += p->tap.planned;
+		t->have_plan &= p->tap.have_plan;
+		t->quiet_ms += p->tap.quiet_ms;
+		t->nquiet += p->tap.nquiet;
+		if (!t->id[0])
+			memcpy(t->id, p->tap.id, sizeof t->id);
+	}
+}
+
+struct run_state {
+	const struct schedule *s;
+	struct case_result *results;
+	struct unit *units;
+	struct split_case **split; /* per catalog case, while its parts run */
+};
+
+/* Where a unit's result goes: the case's own, or its family's part. */
+static struct case_result *unit_result(struct run_state *rs, const struct unit *u)
+{
+	struct split_case **sc = &rs->split[u->index];
+
+	if (!u->split)
+		return &rs->results[u->index];
+	if (!*sc)
+		*sc = calloc(1, sizeof **sc);
+	return *sc ? &(*sc)->part[u->part] : NULL;
+}
+
+/* A unit has ended: 0; 1 when that completed its case, whose result goes to finish(). */
+static int unit_ended(struct run_state *rs, const struct unit *u)
+{
+	struct split_case *sc = rs->split[u->index];
+
+	if (!u->split)
+		return 1;
+	if (++sc->done < NSPLIT)
+		return 0;
+	join_parts(&rs->results[u->index], sc);
+	free(sc);
+	rs->split[u->index] = NULL;
+	return 1;
+}
+
+/* Kills a running unit whose output files passed the cap (where no file size limit does it). */
+static int kill_overflowing(struct run_state *rs, struct slot *slots, unsigned jobs)
+{
+	const struct schedule *s = rs->s;
 	int killed = 0;
 
 	for (unsigned j = 0; j < jobs; j++) {
 		char out_path[1200], err_path[1200];
 		struct stat out_st, err_st;
-		struct case_result *r = &results[slots[j].index];
+		const struct unit *u = &rs->units[slots[j].unit];
 
 		if (!slots[j].busy)
 			continue;
-		output_paths(s, slots[j].index, out_path, err_path, sizeof out_path);
+		output_paths(s, slots[j].unit, out_path, err_path, sizeof out_path);
 		/* past cap + 1: where the file size limit (cap + 1) did not hold it */
 		if ((stat(out_path, &out_st) == 0 && (unsigned long)out_st.st_size > OUTPUT_CAP + 1) ||
 		    (stat(err_path, &err_st) == 0 && (unsigned long)err_st.st_size > OUTPUT_CAP + 1)) {
-			r->output_capped = 1;
-			collect(s, &slots[j], r);
-			s->done(slots[j].index, r, s->ctx);
-			killed++;
+			slots[j].r->output_capped = 1;
+			collect(s, &slots[j]);
+			if (unit_ended(rs, u)) {
+				s->done(u->index, &rs->results[u->index], s->ctx);
+				killed++;
+			}
 		}
 	}
 	return killed;
@@ -223,48 +375,111 @@ static int finish(const struct schedule *s, size_t index, struct case_result *r)
 	return 0;
 }
 
+/* A slot's unit has ended and been collected: 1 when its case is finished too. */
+static int slot_ended(struct run_state *rs, struct slot *sl, int *interrupted)
+{
+	const struct unit *u = &rs->units[sl->unit];
+
+	if (!unit_ended(rs, u))
+		return 0;
+	*interrupted = finish(rs->s, u->index, &rs->results[u->index]);
+	return !*interrupted;
+}
+
+/*
+ * How many units may run now.  Cases mostly wait (for a segment, a bound,
+ * a linger), so with `jobs` running the CPUs can sit idle: while a whole
+ * CPU stayed idle over the last window, one more slot opens, up to
+ * max_jobs; when less than half a CPU was idle, the extra slots close again
+ * as their units end.
+ */
+struct idle_fill {
+	struct plat_cpu_times last;
+	double last_at;
+	unsigned extra;
+	int works;
+};
+
+static unsigned slots_allowed(struct idle_fill *f, unsigned jobs, unsigned max_jobs, unsigned busy,
+			      double now)
+{
+	struct plat_cpu_times t;
+
+	if (max_jobs <= jobs || !f->works)
+		return jobs;
+	if (now - f->last_at >= IDLE_WINDOW_MS && plat_cpu_times(&t) == 0) {
+		double idle_cpus = (t.idle_ms - f->last.idle_ms) / (now - f->last_at);
+
+		if (idle_cpus >= 1.0 && busy >= jobs + f->extra && jobs + f->extra < max_jobs)
+			f->extra++;
+		else if (idle_cpus < 0.5 && f->extra > 0)
+			f->extra--;
+		f->last = t;
+		f->last_at = now;
+	}
+	return jobs + f->extra;
+}
+
 int schedule_run(const struct schedule *s, struct case_result *results)
 {
 	unsigned jobs = s->jobs ? s->jobs : 1;
-	struct slot *slots = calloc(jobs, sizeof *slots);
-	struct proc *procs = calloc(jobs, sizeof *procs);
-	size_t next = 0, finished = 0;
+	unsigned max_jobs = s->max_jobs > jobs ? s->max_jobs : jobs;
+	struct slot *slots = calloc(max_jobs, sizeof *slots);
+	struct proc *procs = calloc(max_jobs, sizeof *procs);
+	struct idle_fill fill = {{0, 0}, 0, 0, 0};
+	struct run_state rs = {s, results, NULL, calloc(s->cat->n ? s->cat->n : 1, sizeof *rs.split)};
+	size_t nunits = 0, next = 0, finished = 0;
 	int interrupted = 0;
 	double fork_failing_since = -1; /* when starting a process began to fail with EAGAIN */
 	int backoff_ms = 10;
 
-	if (!slots || !procs) {
+	rs.units = plan_units(s, &nunits);
+	if (!slots || !procs || !rs.units || !rs.split) {
 		free(slots);
 		free(procs);
+		free(rs.units);
+		free(rs.split);
 		if (s->env_error)
 			snprintf(s->env_error, s->env_error_size, "out of memory");
 		return SCHEDULE_ENV_ERROR;
 	}
 	if (scratch_writable(s) == -1) {
-		free(slots);
-		free(procs);
-		return SCHEDULE_ENV_ERROR;
+		interrupted = SCHEDULE_ENV_ERROR;
+		goto out;
 	}
+	fill.works = plat_cpu_times(&fill.last) == 0;
+	fill.last_at = plat_now_ms();
 	while (finished < s->cat->n && !interrupted) {
 		double now, soonest = -1;
 		struct proc_exit ex;
-		unsigned busy = 0;
+		unsigned busy = 0, allowed;
 		int i;
 
-		finished += (size_t)kill_overflowing(s, slots, jobs, results);
+		finished += (size_t)kill_overflowing(&rs, slots, max_jobs);
 		if (finished == s->cat->n)
 			break;
 
-		for (unsigned j = 0; j < jobs && next < s->cat->n; j++) {
+		for (unsigned j = 0; j < max_jobs; j++)
+			busy += slots[j].busy;
+		allowed = slots_allowed(&fill, jobs, max_jobs, busy, plat_now_ms());
+		for (unsigned j = 0; j < max_jobs && busy < allowed && next < nunits; j++) {
+			const struct unit *u = &rs.units[next];
+			struct case_result *r;
 			int started;
 
 			if (slots[j].busy)
 				continue;
-			started = start(s, &slots[j], next, &results[next]);
+			if (!(r = unit_result(&rs, u))) {
+				if (s->env_error)
+					snprintf(s->env_error, s->env_error_size, "out of memory");
+				interrupted = SCHEDULE_ENV_ERROR;
+				break;
+			}
+			started = start(s, &slots[j], u, next, r);
 			if (started == -3) {
 				if (s->env_error) /* the target's words: "--target lwip-linux: ..." */
 					snprintf(s->env_error, s->env_error_size, "%s (starting %s)",
-						 results[next].error, s->cat->cases[next].id);
+						 r->error, s->cat->cases[u->index].id);
 				interrupted = SCHEDULE_ENV_ERROR;
 				break;
 			}
@@ -279,7 +494,7 @@ int schedule_run(const struct schedule *s, struct case_result *results)
 							 "cannot start %s: %s (EAGAIN) for %.1f s: the "
 							 "machine's process limit is reached (cgroup "
 							 "pids.max, or RLIMIT_NPROC)",
-							 s->cat->cases[next].id, results[next].error,
+							 s->cat->cases[u->index].id, r->error,
 							 FORK_RETRY_BOUND_MS / 1000.0);
 					interrupted = SCHEDULE_ENV_ERROR;
 				}
@@ -287,16 +502,20 @@ int schedule_run(const struct schedule *s, struct case_result *results)
 			}
 			fork_failing_since = -1;
 			backoff_ms = 10;
-			if (started == -1 && (interrupted = finish(s, next, &results[next])) == 0)
-				finished++;
+			busy += started == 0;
 			next++;
+			if (started == -1) {
+				slots[j].unit = next - 1;
+				finished += (size_t)slot_ended(&rs, &slots[j], &interrupted);
+			}
 			if (interrupted)
 				break;
 		}
 		if (interrupted || finished == s->cat->n)
 			break;
 		now = plat_now_ms();
-		for (unsigned j = 0; j < jobs; j++) {
+		busy = 0;
+		for (unsigned j = 0; j < max_jobs; j++) {
 			procs[j] = slots[j].proc;
 			procs[j].running = slots[j].busy;
 			busy += slots[j].busy;
@@ -309,35 +528,35 @@ int schedule_run(const struct schedule *s, struct case_result *results)
 		}
 		if (busy && (soonest < 0 || soonest > OUTPUT_POLL_MS))
 			soonest = OUTPUT_POLL_MS;
-		i = proc_wait_any(procs, jobs, soonest < 0 ? 0 : (int)soonest + 1, &ex);
+		i = proc_wait_any(procs, max_jobs, soonest < 0 ? 0 : (int)soonest + 1, &ex);
 		if (i == -2) {
 			interrupted = plat_interrupted();
 			break;
 		}
 		if (i >= 0) {
-			struct case_result *r = &results[slots[i].index];
 			slots[i].proc.running = 0;
-			r->exit = ex;
-			collect(s, &slots[i], r);
-			if ((interrupted = finish(s, slots[i].index, r)) == 0)
-				finished++;
+			slots[i].r->exit = ex;
+			collect(s, &slots[i]);
+			finished += (size_t)slot_ended(&rs, &slots[i], &interrupted);
 			continue;
 		}
 		now = plat_now_ms();
-		for (unsigned j = 0; j < jobs; j++) { /* the bound passed: kill who overran it */
-			struct case_result *r = &results[slots[j].index];
+		for (unsigned j = 0; j < max_jobs && !interrupted; j++) { /* the bound passed: kill who overran it */
 			if (!slots[j].busy || slots[j].deadline > now)
 				continue;
-			r->timed_out = 1;
-			collect(s, &slots[j], r);
-			if ((interrupted = finish(s, slots[j].index, r)) != 0)
-				break;
-			finished++;
+			slots[j].r->timed_out = 1;
+			collect(s, &slots[j]);
+			finished += (size_t)slot_ended(&rs, &slots[j], &interrupted);
 		}
 	}
-	for (unsigned j = 0; j < jobs; j++) /* interrupted: nothing of ours outlives the run */
+out:
+	for (unsigned j = 0; j < max_jobs; j++) /* interrupted: nothing of ours outlives the run */
 		if (slots[j].busy)
 			proc_kill_group(&slots[j].proc);
+	for (size_t i = 0; i < s->cat->n; i++)
+		free(rs.split[i]);
+	free(rs.split);
+	free(rs.units);
 	free(slots);
 	free(procs);
 	return interrupted;

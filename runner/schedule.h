@@ -1,7 +1,8 @@
 /*
  * schedule.h: running the selected cases, each as its own process group,
  * `jobs` at a time, each killed at its timeout.  Results arrive in the
- * order cases finish; `done` is called for each.
+ * order cases finish; `done` is called for each.  A case run as a process
+ * per family (`CASE --family F`) is reported once, its parts put together.
  */
 #ifndef RUNNER_SCHEDULE_H
 #define RUNNER_SCHEDULE_H
@@ -11,7 +12,11 @@
 
 struct schedule {
 	const struct catalog *cat;
-	unsigned jobs;
+	unsigned jobs;           /* cases at once */
+	unsigned max_jobs;       /* more, up to this, while whole CPUs sit idle; 0: jobs */
+	/* each case's time in the last run, ms (case_times.h), or NULL: the longest
+	 * start first, and one of 400 ms or more runs a process per family */
+	const double *last_ms;
 	unsigned timeout_ms;
 	const char *scratch_dir; /* where each case's output files go */
 	char *const *wrap;       /* put before each case's path (a target: gvisor); NULL: none */
