@@ -292,7 +292,8 @@ def test_uml_on_a_host_it_cannot_run_is_one_clear_line(sockconf, fake_cases, emp
     """Where UML's init dies at once, the run is exit 2 naming the cause and
     the way out, not a panic to decipher."""
     if not uml_cannot_run:
-        pytest.skip("UML runs processes on this host: the other UML tests run instead")
+        pytest.skip("host: UML runs processes here, so its cannot-run message cannot be shown "
+                    "(the other UML tests run instead)")
     fc = fake_cases()
     fc.add("a.case")
     r = sockconf("--cases", fc.dir, "--divergences", empty_divergences, "run", "--target", "uml",
