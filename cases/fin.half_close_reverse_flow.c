@@ -34,7 +34,7 @@ SOCKCONF_CASE(
 		 "https://pubs.opengroup.org/onlinepubs/9699919799/functions/shutdown.html"},
 		{"RFC 9293 §3.10.2 SEND, CLOSE-WAIT STATE: \"Segmentize the buffer and send it with a piggybacked acknowledgment\"",
 		 "https://www.rfc-editor.org/rfc/rfc9293#section-3.10.2"},
-		{"Winsock, Graceful Shutdown, Linger Options, and Socket Closure: after the client's shutdown(s, SD_SEND) the server may still \"Send any remaining response data\"",
+		{"Winsock, Graceful Shutdown, Linger Options, and Socket Closure: after the client's shutdown(s, SD_SEND) the server may still \"(3) Sends any remaining response data.\"",
 		 "https://learn.microsoft.com/en-us/windows/win32/winsock/graceful-shutdown-linger-options-and-socket-closure-2"},
 	},
 	.run = data_still_flows_towards_the_half_closed_end,

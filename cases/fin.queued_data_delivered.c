@@ -27,7 +27,7 @@ SOCKCONF_CASE(
 	.cites = {
 		{"RFC 9293 §3.6: \"A TCP implementation will reliably deliver all buffers SENT before the connection was CLOSED\"",
 		 "https://www.rfc-editor.org/rfc/rfc9293#section-3.6"},
-		{"Winsock, Graceful Shutdown, Linger Options, and Socket Closure: \"In a graceful shutdown sequence, any data that has been queued but not yet transmitted can be sent prior to the connection being closed\"",
+		{"Winsock, Graceful Shutdown, Linger Options, and Socket Closure: \"In a graceful shutdown sequence, any data that has been queued, but not yet transmitted can be sent prior to the connection being closed\"",
 		 "https://learn.microsoft.com/en-us/windows/win32/winsock/graceful-shutdown-linger-options-and-socket-closure-2"},
 	},
 	.run = all_data_sent_before_close_is_delivered,

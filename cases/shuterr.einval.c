@@ -25,7 +25,7 @@ SOCKCONF_CASE(
 		 "https://pubs.opengroup.org/onlinepubs/9699919799/functions/shutdown.html"},
 		{"Linux shutdown(2): \"EINVAL An invalid value was specified in how\"; BUGS: before Linux 3.7, UNIX domain sockets \"simply ignored invalid values\"",
 		 "https://man7.org/linux/man-pages/man2/shutdown.2.html"},
-		{"Winsock shutdown(): WSAEINVAL \"The how parameter is not valid or is not consistent with the socket type.\"",
+		{"Winsock shutdown(): WSAEINVAL \"The how parameter is not valid, or is not consistent with the socket type.\"",
 		 "https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-shutdown"},
 	},
 	.run = shutdown_with_bad_how_fails_einval,

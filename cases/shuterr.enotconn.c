@@ -23,7 +23,7 @@ SOCKCONF_CASE(
 		 "https://pubs.opengroup.org/onlinepubs/9699919799/functions/shutdown.html"},
 		{"Linux shutdown(2): \"ENOTCONN The specified socket is not connected.\"",
 		 "https://man7.org/linux/man-pages/man2/shutdown.2.html"},
-		{"Winsock shutdown(): WSAENOTCONN \"The socket is not connected (connection-oriented sockets only).\"",
+		{"Winsock shutdown(): WSAENOTCONN \"The socket is not connected. This error applies only to a connection-oriented socket.\"",
 		 "https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-shutdown"},
 	},
 	.run = shutdown_unconnected_fails_enotconn,

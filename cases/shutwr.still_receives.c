@@ -34,7 +34,7 @@ SOCKCONF_CASE(
 		 "https://www.rfc-editor.org/rfc/rfc9293#section-3.6"},
 		{"POSIX.1-2017 shutdown(): \"SHUT_WR Disables further send operations.\" (receive operations are left as they are)",
 		 "https://pubs.opengroup.org/onlinepubs/9699919799/functions/shutdown.html"},
-		{"Winsock, Graceful Shutdown, Linger Options, and Socket Closure: after \"(1) Invoke shutdown(s, SD_SEND)\", the client goes on to \"(5') Get FD_READ and invoke recv to get any response data sent by server\"",
+		{"Winsock, Graceful Shutdown, Linger Options, and Socket Closure: after \"(1) Invokes shutdown(s, SD_SEND) to signal end of session and that client has no more data to send.\", the client still \"Gets FD_READ and calls recv to get any response data sent by server\"",
 		 "https://learn.microsoft.com/en-us/windows/win32/winsock/graceful-shutdown-linger-options-and-socket-closure-2"},
 		{"Read/write on a closed TCP connection (zh), SHUT_WR: after the ACK of the FIN the socket is in FIN_WAIT2 and \"仍然可以接受对端发送的数据\" (can still receive the peer's data)",
 		 "https://sheny1xuan.github.io/tcp%E8%BF%9E%E6%8E%A5%E8%AF%BB%E5%86%99%E6%B5%8B%E8%AF%95"},

@@ -26,8 +26,8 @@ SOCKCONF_CASE(
 	.families = SC_TCP,
 	.unix_note = "a Winsock behaviour, run over TCP: Windows's AF_UNIX is no stack of this suite",
 	.cites = {
-		{"Winsock WSAEventSelect(): error codes for FD_CLOSE: \"WSAECONNRESET The connection was reset by the remote side\", \"WSAECONNABORTED The connection was terminated due to a time-out or other failure\"",
-		 "https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-wsaeventselect"},
+		{"Winsock WSAEnumNetworkEvents(), Event: FD_CLOSE: \"WSAECONNRESET The connection was reset by the remote side.\", \"WSAECONNABORTED The connection was terminated due to a time-out or other failure.\"",
+		 "https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-wsaenumnetworkevents"},
 		{"Winsock closesocket(): l_onoff non-zero and l_linger zero \"is called a hard or abortive close, because the socket's virtual circuit is reset immediately\"",
 		 "https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-closesocket"},
 		{"Wine's ws2_32 tests, run on Windows too: test_close_events, \"Trigger RST.\": close_with_rst(client), then FD_CLOSE with WSAECONNABORTED (check_events_todo_msg(ctx, MAKELONG(FD_CLOSE, WSAECONNABORTED), 0, 200), line 6893)",

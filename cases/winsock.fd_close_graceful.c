@@ -26,9 +26,11 @@ SOCKCONF_CASE(
 	.families = SC_TCP,
 	.unix_note = "a Winsock behaviour, run over TCP: Windows's AF_UNIX is no stack of this suite",
 	.cites = {
-		{"Winsock WSAEventSelect(): FD_CLOSE's error codes are failures, \"WSAECONNRESET The connection was reset by the remote side\" and \"WSAECONNABORTED The connection was terminated due to a time-out or other failure\"; a graceful close has none",
+		{"Winsock WSAEventSelect(): \"If the error code is zero, then the close was graceful; if the error code is WSAECONNRESET, then the socket's virtual circuit was reset.\"",
 		 "https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-wsaeventselect"},
-		{"Winsock Graceful Shutdown, Linger Options, and Socket Closure: shutdown(s, SD_SEND) on one side, and the other side will \"Receive FD_CLOSE, indicating graceful shutdown in progress and that all data has been received\"",
+		{"Winsock WSAEnumNetworkEvents(), Event: FD_CLOSE: its error codes are failures, \"WSAECONNRESET The connection was reset by the remote side.\" and \"WSAECONNABORTED The connection was terminated due to a time-out or other failure.\"; a graceful close has none",
+		 "https://learn.microsoft.com/en-us/windows/win32/api/winsock2/nf-winsock2-wsaenumnetworkevents"},
+		{"Winsock Graceful Shutdown, Linger Options, and Socket Closure: shutdown(s, SD_SEND) on one side, and the other side \"(2) Receives FD_CLOSE, indicating graceful shutdown in progress and that all data has been received.\"",
 		 "https://learn.microsoft.com/en-us/windows/win32/winsock/graceful-shutdown-linger-options-and-socket-closure-2"},
 		{"MFC CAsyncSocket::OnClose, FD_CLOSE's error code: \"0 The function executed successfully.\"",
 		 "https://learn.microsoft.com/en-us/previous-versions/visualstudio/visual-studio-2010/6654eb41(v=vs.100)"},

@@ -46,7 +46,7 @@ SOCKCONF_CASE(
 		{"Winsock closesocket(): with a nonzero l_linger on a blocking socket \"the closesocket call blocks until the remaining data has been sent or until the timeout expires ... If the timeout expires before all data has been sent, the Windows Sockets implementation terminates the connection before closesocket returns\"",
 		 "https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-closesocket"},
 		{"Winsock Terminating a Connection: \"If the termination was abortive, then send() and recv() calls will fail with the error WSAECONNRESET.\"",
-		 "https://learn.microsoft.com/en-us/windows/win32/winsock/terminating-a-connection"},
+		 "https://library.thedatadungeon.com/msdn-1998-06/conf/html/SA8ED.content.HTM"},
 	},
 	.run = linger_timeout_is_a_hard_close,
 );

@@ -37,7 +37,7 @@ SOCKCONF_CASE(
 		{"Winsock shutdown(): \"If the how parameter is SD_SEND, subsequent calls to the send function are disallowed. For TCP sockets, a FIN will be sent after all data is sent and acknowledged by the receiver.\"",
 		 "https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-shutdown"},
 		{"Winsock Terminating a Connection: \"If the termination was graceful, then any recv() calls made after all data has been received will return the value zero\"",
-		 "https://learn.microsoft.com/en-us/windows/win32/winsock/terminating-a-connection"},
+		 "https://library.thedatadungeon.com/msdn-1998-06/conf/html/SA8ED.content.HTM"},
 	},
 	.asserts = {
 		{SC_STATE_RECV_AFTER_FIN, "0"},

@@ -34,7 +34,7 @@ SOCKCONF_CASE(
 		{"Winsock shutdown(): \"For TCP sockets, if there is still data queued on the socket waiting to be received, or data arrives subsequently, the connection is reset, since the data cannot be delivered to the user.\"",
 		 "https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-shutdown"},
 		{"Winsock Terminating a Connection: \"If the termination was abortive, then send() and recv() calls will fail with the error WSAECONNRESET.\"",
-		 "https://learn.microsoft.com/en-us/windows/win32/winsock/terminating-a-connection"},
+		 "https://library.thedatadungeon.com/msdn-1998-06/conf/html/SA8ED.content.HTM"},
 	},
 	.asserts = {
 		{SC_STATE_PEER_SEND_AFTER_SHUT_RD, "success"},

@@ -34,7 +34,7 @@ SOCKCONF_CASE(
 		{"Winsock WSAPOLLFD revents: \"POLLHUP A stream-oriented connection was either disconnected or aborted.\"; \"POLLERR An error has occurred.\"",
 		 "https://learn.microsoft.com/en-us/windows/win32/api/winsock2/ns-winsock2-wsapollfd"},
 		{"Winsock Terminating a Connection: \"If the termination was graceful, then any recv() calls made after all data has been received will return the value zero\" (no error)",
-		 "https://learn.microsoft.com/en-us/windows/win32/winsock/terminating-a-connection"},
+		 "https://library.thedatadungeon.com/msdn-1998-06/conf/html/SA8ED.content.HTM"},
 		{"Wine's ws2_32 tests, run on Windows too: test_WSAPoll, \"Test shutdown via closesocket().\": after the peer's closesocket(client), check_poll(server, POLLWRNORM | POLLHUP) (line 8023)",
 		 "https://gitlab.winehq.org/wine/wine/-/blob/wine-8.0/dlls/ws2_32/tests/sock.c#L8020"},
 	},
