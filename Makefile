@@ -286,6 +286,51 @@ mutants-lwip:
 	@sh tests/part-skipped.sh mutants-lwip "built without lwIP (Debian: apt-get install liblwip-dev pkgconf)"
 endif
 
+# ---- mutants-wine: broken Winsock stacks under Wine (tests/mutants/win_mutants.c) ----
+# Windows has no LD_PRELOAD: the Windows build's objects are linked again,
+# with win_mutants.o and -Wl,--wrap for each Winsock call lib makes, into
+# build/<mingw triple>-mutants/cases (a mingw make of its own builds them);
+# then tests/mutants/table.py runs them with --target wine: the real stack
+# on WINMUT_CASES, each mutant (SOCKCONF_MUTANT) on its intended kills
+# (tests/mutants/win_kills.txt).  Every one must be made, and every case
+# killed or failing on Wine itself.  The Windows build's Wine prefix, where
+# there is one, seeds the mutant build's (cp -al, as the runner clones it).
+CHECK_PARTS += mutants-wine
+.PHONY: mutants-wine mutants-wine-cases
+WINMUT_FROM  := build/$(shell $(WINCC) -dumpmachine 2>/dev/null)
+WINMUT_CASES := winsock close.handle_gone fin.graceful_sequence fin.recv_zero fin.recv_zero_after_shut_wr \
+                linger.roundtrip linger.timeout_blocks rst.poll_hup shuterr shutrd.nothing_on_wire \
+                shutrd.recv_zero shutrdwr.both shutwr.fin_after_queued_data shutwr.send_epipe
+$(BUILD)/win_mutants_list: tests/mutants/win_mutants.c tests/mutants/win_mutants.h
+	$(CC) $(WARN) -O1 -o $@ $<
+mutants-wine: all windows-cases $(BUILD)/win_mutants_list
+	@if ! command -v $(WINCC) >/dev/null 2>&1; then \
+	  sh tests/part-skipped.sh mutants-wine "$(WINCC) is not installed (Debian: apt-get install gcc-mingw-w64-x86-64)"; \
+	elif ! command -v wine >/dev/null 2>&1; then \
+	  sh tests/part-skipped.sh mutants-wine "wine is not installed (Debian: apt-get install wine wine64)"; \
+	else $(MAKE) --no-print-directory CC=$(WINCC) BUILD=$(WINMUT_FROM) \
+	    WIN_MUTANTS_LIST=$(abspath $(BUILD)/win_mutants_list) mutants-wine-cases && \
+	  /usr/bin/python3 tests/mutants/table.py --target wine --intended-only --only "$(WINMUT_CASES)" \
+	    $(SOCKCONF) $(WINMUT_FROM)-mutants/cases $(BUILD)/win_mutants_list tests/mutants/win_kills.txt; fi
+ifeq ($(PLATFORM),win)
+# in the mingw make mutants-wine starts: this build's objects, flags and libraries
+$(BUILD)-mutants/win_mutants.o: tests/mutants/win_mutants.c tests/mutants/win_mutants.h $(BUILD)/flags
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+$(BUILD)-mutants/wrap.flags: $(WIN_MUTANTS_LIST)
+	@test -n "$(WIN_MUTANTS_LIST)" || { echo "make mutants-wine builds these (WIN_MUTANTS_LIST=win_mutants_list)"; exit 2; }
+	@mkdir -p $(@D)
+	$(WIN_MUTANTS_LIST) --link-flags >$@
+$(BUILD)-mutants/cases/%$(EXE): $(BUILD)/obj/cases/%.o $(BUILD)/libsockconf.a $(BUILD)-mutants/win_mutants.o \
+    $(BUILD)-mutants/wrap.flags
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libsockconf.a $(BUILD)-mutants/win_mutants.o \
+	  @$(BUILD)-mutants/wrap.flags $(CASE_LIBS) $(LDLIBS)
+mutants-wine-cases: $(CASE_SRC:cases/%.c=$(BUILD)-mutants/cases/%$(EXE))
+	@[ -e $(BUILD)-mutants/wine-prefix/system.reg ] || [ ! -e $(BUILD)/wine-prefix/system.reg ] || \
+	  cp -al $(BUILD)/wine-prefix $(BUILD)-mutants/wine-prefix
+endif
+
 # ---- mutants-link: every mutant still kills its intended cases over a 20 ms link ----
 # One QEMU guest per mutant (34, two at a time, ~10-20 s each): not in CHECK_PARTS.
 MUTANTS_LINK ?= delay=20ms

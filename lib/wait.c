@@ -206,9 +206,12 @@ static short wait_events(int fd, short events, const char *awaited)
 		double until = !asked && ask_at < deadline ? ask_at : deadline;
 		short revents;
 
-		if (now >= deadline)
+		if (now >= deadline) {
+			/* what was awaited never came: a value a record can name, as the wire's "none" */
+			snprintf(sc_outcome.got, sizeof sc_outcome.got, "none");
 			sc_fail(NULL, "timed out after %s waiting for %s (fd %d)%s", sc_wait_text(), awaited, fd,
 				asked == 1 ? ", and no keepalive probe sent meanwhile got an RST" : "");
+		}
 		if (!asked && now >= ask_at) {
 			asked = sc_path_ask_peer(fd) == 0 ? 1 : -1;
 			/* the probes' own time: the stack sends them SC_PROBE_MS apart, and either

@@ -22,7 +22,20 @@ mutants are lwip_mutants.c, wrapping the lwip_* calls), and --per-group
 judges survivors by group: each group of cases (the id's first word) that
 runs there must lose at least one case to some mutant.
 
-usage: table.py [--link SPEC | --target NAME] [--per-group] RUNNER CASES_DIR MUTANTS_SO [KILLS_TXT]
+With --target wine the mutants are win_mutants.c, linked into the Windows
+build's cases (CASES_DIR holds them: make mutants-wine), so nothing is
+preloaded: each run gets SOCKCONF_MUTANT alone, which reaches each case
+through the runner's environment and Wine's, and MUTANTS_SO is instead
+win_mutants_list, the native program that prints their catalogue.
+
+--only "FILTER ..." runs only the cases those sockconf filters select (ids,
+globs, groups), the real stack's run too; the table judges those.
+--intended-only runs each mutant on its intended kills alone (the real
+stack on every case): every kill the rules ask for is still tried, in a
+fraction of the time, but extra kills are not looked for.
+
+usage: table.py [--link SPEC | --target NAME] [--per-group] [--only FILTERS] [--intended-only]
+                RUNNER CASES_DIR MUTANTS_SO [KILLS_TXT]
 """
 import concurrent.futures
 import os
@@ -36,7 +49,7 @@ WAIT_MS = "1000"  # every wait's bound: loopback needs microseconds, a broken st
 KILLS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "kills.txt")
 
 
-def run(runner, cases, lib, mutant, link=None, target=None):
+def run(runner, cases, lib, mutant, link=None, target=None, only=()):
     """Returns the runner's exit status, {point: verdict}, {case: skip reasons}
     and {point: the point's line as printed, less its number}."""
     env = dict(os.environ, SOCKCONF_WAIT_MS=WAIT_MS)
@@ -45,11 +58,13 @@ def run(runner, cases, lib, mutant, link=None, target=None):
     where = ["--target", "qemu", "--link", link] if link else ["--target", target] if target else []
     if mutant and link:  # into the guest: this machine's runner and QEMU are not preloaded
         env.update(SOCKCONF_PRELOAD=lib, SOCKCONF_MUTANT=mutant)
+    elif mutant and target == "wine":  # linked into the cases: the name is all they need
+        env.update(SOCKCONF_MUTANT=mutant)
     elif mutant:
         env.update(LD_PRELOAD=lib, SOCKCONF_MUTANT=mutant)
     proc = subprocess.run(
         [runner, "run", *where, "--no-out", "-j", "2", "--timeout", "8", "--cases", cases,
-         "--divergences", "cases/divergences"],
+         "--divergences", "cases/divergences", *only],
         env=env, capture_output=True, text=True, timeout=600)
     verdicts, reasons, shown = {}, {}, {}
     for key, case, name, status, directive, reason in run_points(proc.stdout):
@@ -60,7 +75,7 @@ def run(runner, cases, lib, mutant, link=None, target=None):
     return proc.returncode, verdicts, reasons, shown
 
 
-def read_kills(path, mutant_names, case_ids):
+def read_kills(path, mutant_names, case_ids, source="mutants.c"):
     """kills.txt as {mutant: {case, ...}}, and the errors in it, one line each."""
     intended, errors, listed = {}, [], set()
     with open(path, encoding="utf-8") as f:
@@ -71,14 +86,14 @@ def read_kills(path, mutant_names, case_ids):
             where = f"{os.path.basename(path)}:{number}"
             mutant, wanted = fields[0], fields[1:]
             if mutant not in mutant_names:
-                errors.append(f"{where}: no mutant named {mutant} in mutants.c")
+                errors.append(f"{where}: no mutant named {mutant} in {source}")
                 continue
             listed.add(mutant)
             if not wanted:
                 errors.append(f"{where}: {mutant} names no case it must kill")
             for case in wanted:
                 if case not in case_ids:
-                    errors.append(f"{where}: {mutant}: no case named {case} (cases/{case}.c)")
+                    errors.append(f"{where}: {mutant}: no case named {case} (cases/{case}.c) among the cases run")
                 else:
                     intended.setdefault(mutant, set()).add(case)
     for name in mutant_names:
@@ -88,38 +103,58 @@ def read_kills(path, mutant_names, case_ids):
 
 
 def main():
-    args, link, target, per_group = sys.argv[1:], None, None, False
-    while args[:1] in (["--link"], ["--target"], ["--per-group"]):
+    args, link, target, per_group, only, intended_only = sys.argv[1:], None, None, False, [], False
+    while args[:1] in (["--link"], ["--target"], ["--per-group"], ["--only"], ["--intended-only"]):
         if args[0] == "--per-group":
             per_group, args = True, args[1:]
+        elif args[0] == "--intended-only":
+            intended_only, args = True, args[1:]
+        elif len(args) > 1 and args[0] == "--only":
+            only, args = args[1].split(), args[2:]
         elif len(args) > 1:
             link, target = (args[1], target) if args[0] == "--link" else (link, args[1])
             args = args[2:]
         else:
             break
     if len(args) not in (3, 4):
-        print("usage: table.py [--link SPEC | --target NAME] [--per-group] RUNNER CASES_DIR MUTANTS_SO [KILLS_TXT]",
-              file=sys.stderr)
+        print("usage: table.py [--link SPEC | --target NAME] [--per-group] [--only FILTERS] [--intended-only] "
+              "RUNNER CASES_DIR MUTANTS_SO [KILLS_TXT]", file=sys.stderr)
         return 2
     runner, cases, lib = args[:3]
     kills_path = args[3] if len(args) > 3 else KILLS
     part = f"mutants-link {link}" if link else f"mutants-{target}" if target else "mutants"
-    listing = subprocess.run(["/bin/true"], env=dict(os.environ, LD_PRELOAD=lib, SOCKCONF_MUTANT="list"),
-                             capture_output=True, text=True, check=True).stdout
+    wine = target == "wine"
+    if wine:  # win_mutants_list: the catalogue, from a native build of win_mutants.c
+        listing = subprocess.run([lib], capture_output=True, text=True, check=True).stdout
+    else:
+        listing = subprocess.run(["/bin/true"], env=dict(os.environ, LD_PRELOAD=lib, SOCKCONF_MUTANT="list"),
+                                 capture_output=True, text=True, check=True).stdout
     mutants = [line.split("\t") for line in listing.splitlines()]
     names = [name for name, _ in mutants]
-    status, real, skip_reasons, _ = run(runner, cases, lib, None, link, target)
+    status, real, skip_reasons, _ = run(runner, cases, lib, None, link, target, only)
     if status != 0:
         print(f"{part}: the real stack does not pass (sockconf exit {status})")
         return 1
     ids = sorted(k for k in real if "/" not in k)
-    intended, kill_errors = read_kills(kills_path, names, set(ids))
-    with concurrent.futures.ThreadPoolExecutor(max_workers=2 if link else 3) as pool:  # a guest takes 2 CPUs
-        results = dict(zip(names, pool.map(lambda name: run(runner, cases, lib, name, link, target), names)))
+    intended, kill_errors = read_kills(kills_path, names, set(ids), "win_mutants.c" if wine else "mutants.c")
+
+    def cases_for(name):  # the sockconf filters of one mutant's run
+        return sorted(intended.get(name, ())) if intended_only else only
+
+    def run_mutant(name):
+        return run(runner, cases, lib, name, link, target, cases_for(name))
+
+    tried = [name for name in names if cases_for(name) or not intended_only]
+    workers = 2 if link else 5 if wine else 3  # a guest takes 2 CPUs; a Wine run mostly waits
+    with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+        results = dict(zip(tried, pool.map(run_mutant, tried)))
+    results.update({name: (0, {}, {}, {}) for name in names if name not in tried})
 
     killed = {name: set() for name in names}
     for name, (_, verdicts, _, _) in results.items():
         for key, verdict in real.items():
+            if intended_only and key.split("/")[0] not in intended.get(name, ()):
+                continue  # not run under this mutant
             if verdicts.get(key) != verdict:
                 killed[name].add(key.split("/")[0])
 
@@ -128,7 +163,8 @@ def main():
     for n, (name, breaks) in enumerate(mutants, 1):
         print(f"  {n:2d} {name:24s} {breaks}")
     print(f"\n{'case':{width}s}  " + " ".join(f"{n:2d}" for n in range(1, len(names) + 1))
-          + "  killers   (X intended kill, x extra kill, ! intended kill missed, - case skips here)")
+          + "  killers   (X intended kill, x extra kill, ! intended kill missed, - case skips here"
+          + (", . not run: --intended-only)" if intended_only else ")"))
     survivors, skipped, unproven, missed = [], [], [], []
     for case in ids:
         case_skips = real[case] == "ok SKIP"  # e.g. no packet capture here: nothing to kill
@@ -159,6 +195,13 @@ def main():
           f"{wanted_made} of {wanted_total} intended kills made; "
           f"{len(ids) - len(survivors)} of {len(ids)} cases killed; "
           f"{len(names) - len(idle)} of {len(names)} mutants caught")
+    winsock = [c for c in ids if c.startswith("winsock.")]
+    if wine and winsock:
+        print(f"{sum(any(c in killed[n] for n in names) for c in winsock)} of {len(winsock)} winsock.* cases killed, "
+              f"{sum(any(c in killed[n] for n in names) for c in ids if c not in winsock)} of "
+              f"{len(ids) - len(winsock)} others")
+    if intended_only:
+        print("  (each mutant ran its intended kills only: extra kills were not looked for)")
     for name in names:
         extra = sorted(killed[name] - intended.get(name, set()))
         if extra:
