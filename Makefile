@@ -409,3 +409,54 @@ link-proof: all
 	@if command -v qemu-system-x86_64 >/dev/null 2>&1 && command -v busybox >/dev/null 2>&1; then \
 	  /usr/bin/python3 tests/link_proof.py $(SOCKCONF) $(BUILD)/cases cases/divergences $(LINK_ROUNDS) $(LINK_PROFILES); \
 	else sh tests/part-skipped.sh link-proof "QEMU or busybox is not installed (Debian: apt-get install qemu-system-x86 busybox-static)"; fi
+
+# ---- agent: the remote agent of lib/agent/ (PROTOCOL.md; a new port: PORTING.md) ----
+# agent.c is compiled once per port, against that port's agent_port.h, as
+# plain C11 (no feature macros: it uses <string.h> only); the port's own .c
+# gets the platform's names.  $(BUILD)/agent/sockconf-agent$(EXE) is the
+# platform's own sockets (port_posix; port_winsock in a mingw build),
+# sockconf-agent-lwip is lwIP on a tap, where lwIP is built (HAVE_LWIP);
+# `make agent-windows` builds the Winsock one with $(WINCC) from this build.
+AGENT_PORT := $(if $(filter win,$(PLATFORM)),winsock,posix)
+AGENT      := $(BUILD)/agent/sockconf-agent$(EXE)
+AGENT_DEPS := lib/agent/agent.c $(wildcard lib/agent/*.h) Makefile $(BUILD)/flags
+AGENT_FEATURES := $(if $(filter posix,$(PLATFORM)),-D_DEFAULT_SOURCE -D_GNU_SOURCE)
+
+$(BUILD)/agent/$(AGENT_PORT)/agent.o: $(AGENT_DEPS) lib/agent/port_$(AGENT_PORT)/agent_port.h
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) -Ilib/agent/port_$(AGENT_PORT) -Ilib/agent -c -o $@ lib/agent/agent.c
+$(BUILD)/agent/$(AGENT_PORT)/port.o: lib/agent/port_$(AGENT_PORT)/port_$(AGENT_PORT).c $(AGENT_DEPS) \
+    lib/agent/port_$(AGENT_PORT)/agent_port.h
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) $(AGENT_FEATURES) -Ilib/agent/port_$(AGENT_PORT) -Ilib/agent -c -o $@ $<
+$(AGENT): $(BUILD)/agent/$(AGENT_PORT)/agent.o $(BUILD)/agent/$(AGENT_PORT)/port.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+all: $(AGENT)
+
+ifeq ($(HAVE_LWIP),yes)
+AGENT_LWIP_CFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags lwip))
+$(BUILD)/agent/lwip/agent.o: $(AGENT_DEPS) lib/agent/port_lwip/agent_port.h
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) -Ilib/agent/port_lwip -Ilib/agent -c -o $@ lib/agent/agent.c
+$(BUILD)/agent/lwip/port.o: lib/agent/port_lwip/port_lwip.c $(AGENT_DEPS) lib/agent/port_lwip/agent_port.h
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) -D_DEFAULT_SOURCE -D_GNU_SOURCE $(AGENT_LWIP_CFLAGS) -Ilib/agent/port_lwip \
+	  -Ilib/agent -c -o $@ $<
+$(BUILD)/agent/sockconf-agent-lwip: $(BUILD)/agent/lwip/agent.o $(BUILD)/agent/lwip/port.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs lwip) -lpthread
+all: $(BUILD)/agent/sockconf-agent-lwip
+endif
+
+.PHONY: agent-windows
+ifeq ($(PLATFORM),posix)
+AGENT_WIN_BUILD ?= build/$(shell $(WINCC) -dumpmachine 2>/dev/null || echo x86_64-w64-mingw32)
+AGENT_WIN_SRC := lib/agent/agent.c lib/agent/port_winsock/port_winsock.c
+agent-windows:
+	@if command -v $(WINCC) >/dev/null 2>&1; then \
+	  $(MAKE) --no-print-directory $(AGENT_WIN_BUILD)/agent/sockconf-agent.exe; \
+	else sh tests/part-skipped.sh agent-windows "$(WINCC) is not installed (Debian: apt-get install gcc-mingw-w64-x86-64)"; fi
+$(AGENT_WIN_BUILD)/agent/sockconf-agent.exe: $(AGENT_WIN_SRC) $(AGENT_DEPS) lib/agent/port_winsock/agent_port.h
+	@mkdir -p $(@D)
+	$(WINCC) $(WARN_BASE) $(CFLAGS) -D__USE_MINGW_ANSI_STDIO=1 -Ilib/agent/port_winsock -Ilib/agent \
+	  -static -o $@ $(AGENT_WIN_SRC) -lws2_32
+endif

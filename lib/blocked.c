@@ -48,9 +48,15 @@ int sc_recv_blocked_on(int fd)
 
 struct sc_blocked *start_blocked_recv(int fd)
 {
-	struct sc_blocked *b = nblocked < MAX_BLOCKED ? calloc(1, sizeof *b) : NULL;
+	sc_handle handle;
+	const struct sc_stack *stack = sc_stack_of(fd, &handle);
+	struct sc_blocked *b;
 	double deadline;
 	int asleep;
+
+	if (stack->blocked_calls_retried)
+		skip(stack->blocked_calls_retried);
+	b = nblocked < MAX_BLOCKED ? calloc(1, sizeof *b) : NULL;
 
 	if (!b)
 		sc_fail(NULL, "out of memory, or more than %d blocked calls", MAX_BLOCKED);

@@ -42,6 +42,10 @@ struct sc_stack {
 	 * while another thread is blocked in recv() on it is then refused with
 	 * this as the SKIP's reason (lwIP without LWIP_NETCONN_FULLDUPLEX) */
 	const char *one_thread_per_socket;
+	/* NULL, or why a call blocked in another thread is not one asleep in the
+	 * stack (an agent without threads makes it once a poll says it can
+	 * complete): the cases about what wakes a blocked call skip with this */
+	const char *blocked_calls_retried;
 	/* where this stack's listeners listen, for `family`: 0, or -1 (no such family) */
 	int (*address)(int family, struct sockaddr_storage *ss, socklen_t *len);
 	/* the error of this stack's last failed call, as an errno value */
@@ -90,6 +94,7 @@ struct sc_stack {
 
 /* The kernel's sockets through this platform's API (BSD sockets or Winsock). */
 extern const struct sc_stack sc_kernel_stack;
+extern const struct sc_stack sc_agent_stack; /* stack_agent.c: a sockconf agent's, over a stream */
 #if SC_HAVE_LWIP
 extern const struct sc_stack sc_lwip_stack; /* stack_lwip.c */
 #endif

@@ -26,6 +26,7 @@ static const struct {
 #else
 	{"lwip", NULL, "built without lwIP (Debian: apt-get install liblwip-dev, then make)"},
 #endif
+	{NULL, &sc_agent_stack, NULL},
 };
 #define NSTACKS (sizeof registry / sizeof registry[0])
 

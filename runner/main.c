@@ -2,6 +2,7 @@
  * sockconf: lists and runs the cases, applies the recorded divergences,
  * prints TAP and writes results/<label>.tap.
  */
+#include "agent_target.h"
 #include "atomic_file.h"
 #include "catalog.h"
 #include "diff.h"
@@ -215,6 +216,7 @@ static void case_done(size_t index, struct case_result *r, void *ctx)
 {
 	struct printing *pr = ctx;
 
+	agent_target_case_ended(r); /* agent targets: a link fault is no verdict; reach the agent again */
 	verdict_apply(r, pr->d, pr->label, pr->timeout_ms);
 	pr->ready[index] = 1;
 	while (pr->ready[pr->next]) {
@@ -288,7 +290,9 @@ static int run_cases(const struct options *o, const char *cases_dir, struct cata
 	identity_of_this_machine(&id, o->as_target ? o->as_target : o->target, o->label);
 	options_command_line(o, id.command, sizeof id.command);
 	note_partial(&id, o, cat->n, catalogued);
-	if (target_prepare(&wrap, o->target, cat, &id, o->label != NULL, scratch, terr, sizeof terr) == -1)
+	if ((target_is_agent(o->target)
+	     ? agent_target_prepare(&wrap, o, &id, o->label != NULL, scratch, terr, sizeof terr)
+	     : target_prepare(&wrap, o->target, cat, &id, o->label != NULL, scratch, terr, sizeof terr)) == -1)
 		return fatal("%s", terr);
 	/* --link: this runner and its cases move behind netem (link.h) */
 	if (link_prepare(&o->link, &id, o->label != NULL, scratch, terr, sizeof terr) == -1) {
@@ -404,6 +408,10 @@ static int run_cases(const struct options *o, const char *cases_dir, struct cata
 					unstable);
 		}
 		status = pr.tally.fail || unstable ? EXIT_NONCONFORMING : EXIT_CONFORMS;
+		if (agent_target_lost(terr, sizeof terr)) { /* the rest were not run: an environment error */
+			fprintf(stderr, "sockconf: %s\n", terr);
+			status = EXIT_USAGE;
+		}
 		/* the times steer the next run's schedule only: where they cannot be kept
 		 * (an installed tree, a guest's read-only view), the next run is slower */
 		(void)case_times_save(times_path, cat, pr.results);

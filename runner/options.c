@@ -1,5 +1,7 @@
 /* options.c: parsing the runner's command line, strictly. */
 #include "options.h"
+#include "agent_target.h"
+#include "agent_stream.h"
 #include "identity.h"
 #include "target.h"
 
@@ -30,7 +32,18 @@ void options_usage(FILE *out)
 	      "                        on this kernel, over a tap in a network namespace of\n"
 	      "                        the case's own (root); uml, qemu: the whole run in a\n"
 	      "                        guest kernel; wine: each case of the Windows build\n"
-	      "                        (CASE.exe) under Wine, in a prefix of the run's own\n"
+	      "                        (CASE.exe) under Wine, in a prefix of the run's own;\n"
+	      "                        agent:exec:COMMAND, agent:tcp:HOST:PORT,\n"
+	      "                        agent:serial:DEVICE[,BAUD]: the case's end on a\n"
+	      "                        sockconf agent's stack (its stdin and stdout, a TCP\n"
+	      "                        connection, a serial line), its peer on this kernel;\n"
+	      "                        one case at a time, or with exec one a copy: -j N\n"
+	      "                        starts N copies of COMMAND\n"
+	      "  --peer-addr4 ADDR     agent: this machine's IPv4 address on the link to the\n"
+	      "                        agent, where peers listen (default 127.0.0.1)\n"
+	      "  --peer-addr6 ADDR     agent: the same for IPv6 (default ::1)\n"
+	      "  --agent-wire DEV      agent: this machine's interface towards the agent, where\n"
+	      "                        wire checks capture (default: none; they skip)\n"
 	      "  --as-target NAME      run here, but label the run as target NAME (what the\n"
 	      "                        runner inside a uml or qemu guest is given)\n"
 	      "  --out DIR             write DIR/<label>.tap (default: results)\n"
@@ -139,6 +152,8 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 			if (parse_uint(v, 1, 100000, &o->repeat) == -1)
 				goto bad_value;
 		} else if ((v = value_of(a, "--target", argc, argv, &i))) {
+			if (target_is_agent(v) && agent_target_check(v, err, errsize) == -1)
+				return -1;
 			if (!target_known(v)) {
 				snprintf(err, errsize, "--target %s: no such target (%s)", v,
 					 TARGET_NAMES);
@@ -183,6 +198,19 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 		} else if ((v = value_of(a, "--link", argc, argv, &i))) {
 			if (link_parse(v, &o->link, err, errsize) == -1)
 				return -1;
+		} else if ((v = value_of(a, "--peer-addr4", argc, argv, &i)) ||
+			   (v = value_of(a, "--peer-addr6", argc, argv, &i))) {
+			/* numeric: lib's inet_pton() says more of a bad one */
+			if (!*v || strspn(v, "0123456789abcdefABCDEF.:") != strlen(v))
+				goto bad_value;
+			if (a[11] == '4')
+				o->peer_addr4 = v;
+			else
+				o->peer_addr6 = v;
+		} else if ((v = value_of(a, "--agent-wire", argc, argv, &i))) {
+			if (!*v)
+				goto bad_value;
+			o->agent_wire = v;
 		} else if (strcmp(a, "--times") == 0) {
 			o->times = 1;
 		} else if (strcmp(a, "--markdown") == 0) {
@@ -253,6 +281,25 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 			 "whose connections do not cross it", o->target);
 		return -1;
 	}
+	if ((o->peer_addr4 || o->peer_addr6 || o->agent_wire) && !target_is_agent(o->target)) {
+		snprintf(err, errsize, "--peer-addr4, --peer-addr6 and --agent-wire go with --target agent:...");
+		return -1;
+	}
+	if (o->link.set && target_is_agent(o->target)) { /* the link to an agent is its own */
+		snprintf(err, errsize, "--link puts netem on the kernel's loopback: not with --target %s",
+			 o->target);
+		return -1;
+	}
+	/* an agent serves one session: one case at a time on a stream; -j N starts N copies
+	 * of an exec agent (agent_stream.h's pool), for an agent whose copies do not collide */
+	if (target_is_agent(o->target) && strncmp(o->target, "agent:exec:", 11) != 0)
+		o->jobs = 1;
+	if (target_is_agent(o->target) && o->jobs > AGENT_POOL_MAX) {
+		snprintf(err, errsize, "--target agent:exec: at most %d copies of the agent (-j)", AGENT_POOL_MAX);
+		return -1;
+	}
+	if (target_is_agent(o->target) && !o->jobs)
+		o->jobs = 1;
 	if (o->command == CMD_MATRIX && o->nfilters) {
 		snprintf(err, errsize, "matrix takes no arguments (--results DIR names the directory)");
 		return -1;

@@ -25,6 +25,9 @@ struct options {
 	const char *label;        /* NULL: made from OS, release and target */
 	int times;                /* print each case's wall time */
 	struct link link;         /* run: --link, netem between the ends (link.h); .set 0: none */
+	const char *peer_addr4;   /* agent targets: this machine's addresses on the link to the agent */
+	const char *peer_addr6;   /*   (NULL: 127.0.0.1, ::1) */
+	const char *agent_wire;   /* agent targets: the interface towards the agent, watched; NULL: none */
 	int markdown;             /* list: a Markdown table of id, claim, sources */
 	const char *results_dir;  /* matrix: where the *.tap files are; default "results" */
 	const char *filters[MAX_FILTERS]; /* diff: the two results files */

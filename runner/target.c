@@ -2,12 +2,14 @@
  * target.c: the targets a run can have.  native runs each case here;
  * gvisor wraps each case in a sandbox; lwip and lwip-linux run each case
  * here on lwIP (stack_target.c); wine runs each case of the Windows build
- * under Wine (wine_posix.c); uml and qemu boot a guest once and run this
+ * under Wine (wine_posix.c); agent:... runs each case here with its end on an
+ * agent's stack (agent_target.c); uml and qemu boot a guest once and run this
  * runner inside it.  The recipes are host-specific:
  * target_posix.c and its parts (a Linux host; see target_posix.h) and
  * target_win.c (none yet).
  */
 #include "target.h"
+#include "agent_target.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -19,7 +21,7 @@ int target_known(const char *name)
 	for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++)
 		if (strcmp(name, targets[i]) == 0)
 			return 1;
-	return 0;
+	return target_is_agent(name); /* agent:exec:..., agent:tcp:..., agent:serial:... */
 }
 
 int target_is_lwip(const char *name)

@@ -23,6 +23,15 @@
  *           as Wine implements it over this machine's sockets, in a prefix
  *           of the run's own with one wineserver for the run; labelled
  *           wine-<wine version>-winsock-<machine>
+ *   agent:exec:COMMAND, agent:tcp:HOST:PORT, agent:serial:DEVICE[,BAUD]
+ *           each case here with its own end on a sockconf agent's stack
+ *           (lib/agent/, lib/stack_agent.c) and its peer on this machine's
+ *           kernel, across the link between them: an agent started once
+ *           for the run with sh -c and spoken to over its stdin and stdout,
+ *           one listening on TCP, or one on a serial line; one case at a
+ *           time an agent (exec: -j N starts N copies); labelled by what the agent says it is, e.g.
+ *           linux-<release>-agent-kernel-<machine>, lwip-<version>-agent-lwip-<machine>
+ *           (agent_target.h: hello, faults of the link, reconnecting)
  *
  * gvisor wraps each case: the scheduler starts `runsc ... do CASE` instead
  * of CASE, and the run is labelled by what the sandbox reports.  The lwip
