@@ -7,6 +7,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* One parse's texts: the diag pairs, then the strings; later blocks are adopted ones. */
+struct case_tap_text {
+	struct case_tap_text *next;
+	struct diag_pair pairs[];
+};
+
+/*
+ * The reader runs twice over the output: once counting the bytes its texts
+ * take, then storing them in one allocation of exactly that size.  While
+ * counting, `strings` is NULL and every text reads as "".
+ */
+struct reading {
+	char *strings;
+	size_t used;
+	unsigned npairs;
+	struct diag_pair pairs[MAX_POINTS][MAX_DIAG]; /* a point's pairs, until they are stored */
+};
+
 const char *point_diag(const struct point *p, const char *key)
 {
 	for (unsigned i = 0; i < p->ndiag; i++)
@@ -30,19 +48,27 @@ static int fail(struct case_tap *out, unsigned lineno, const char *line, const c
 	return -1;
 }
 
-/* Copy, truncating to size: over-long values are cut, not rejected. */
-static void copy(char *dst, size_t size, const char *src)
+/* A copy of src in the reading's strings, cut to size - 1 bytes: over-long texts are cut, not rejected. */
+static const char *keep(struct reading *rd, size_t size, const char *src)
 {
 	size_t n = strlen(src);
+	char *at;
 
 	if (n >= size)
 		n = size - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
+	if (n == 0)
+		return "";
+	at = rd->strings ? rd->strings + rd->used : NULL;
+	rd->used += n + 1;
+	if (!at)
+		return "";
+	memcpy(at, src, n);
+	at[n] = '\0';
+	return at;
 }
 
 /* "ok 2 - inet6 # SKIP reason" -> point; 0, or -1 */
-static int parse_point(const char *line, unsigned expect_number, struct point *p)
+static int parse_point(const char *line, unsigned expect_number, struct point *p, struct reading *rd)
 {
 	const char *s = line;
 	char *end;
@@ -51,6 +77,7 @@ static int parse_point(const char *line, unsigned expect_number, struct point *p
 	size_t namelen;
 
 	memset(p, 0, sizeof *p);
+	p->skip_reason = "";
 	if (strncmp(s, "not ok ", 7) == 0)
 		s += 7;
 	else if (strncmp(s, "ok ", 3) == 0)
@@ -73,18 +100,17 @@ static int parse_point(const char *line, unsigned expect_number, struct point *p
 		if (strncmp(directive + 3, "SKIP", 4) != 0 || !p->ok)
 			return -1;
 		p->skip = 1;
-		copy(p->skip_reason, sizeof p->skip_reason, directive + 7 + (directive[7] == ' '));
+		p->skip_reason = keep(rd, CASE_TAP_SKIP_SIZE, directive + 7 + (directive[7] == ' '));
 	}
 	return 0;
 }
 
-int case_tap_parse(const char *text, size_t len, struct case_tap *out)
+static int read_tap(const char *text, size_t len, struct case_tap *out, struct reading *rd)
 {
 	size_t pos = 0;
 	unsigned lineno = 0;
 	int in_yaml = 0;
 
-	memset(out, 0, sizeof *out);
 	if (memchr(text, '\0', len))
 		return fail(out, 0, NULL, "output contains NUL bytes");
 	while (pos < len) {
@@ -106,7 +132,8 @@ int case_tap_parse(const char *text, size_t len, struct case_tap *out)
 
 		if (in_yaml) {
 			struct point *p = &out->points[out->npoints - 1];
-			char *colon;
+			struct diag_pair *pair = &rd->pairs[out->npoints - 1][p->ndiag];
+			char *colon, value[CASE_TAP_VALUE_SIZE];
 
 			if (strcmp(line, "  ...") == 0) {
 				in_yaml = 0;
@@ -118,18 +145,19 @@ int case_tap_parse(const char *text, size_t len, struct case_tap *out)
 			if (p->ndiag == MAX_DIAG)
 				continue; /* keep the first MAX_DIAG pairs */
 			*colon = '\0';
-			copy(p->diag[p->ndiag].key, sizeof p->diag[p->ndiag].key, line + 2);
-			if (tap_yaml_unquote(p->diag[p->ndiag].value, sizeof p->diag[p->ndiag].value,
-					     colon + 2) == -1)
+			if (tap_yaml_unquote(value, sizeof value, colon + 2) == -1)
 				return fail(out, lineno, colon + 2, "malformed quoted string");
+			pair->key = keep(rd, CASE_TAP_KEY_SIZE, line + 2);
+			pair->value = keep(rd, sizeof value, value);
 			p->ndiag++;
+			rd->npairs++;
 		} else if (strncmp(line, "# id: ", 6) == 0) {
-			copy(out->id, sizeof out->id, line + 6);
+			snprintf(out->id, sizeof out->id, "%s", line + 6);
 		} else if (strncmp(line, "# claim: ", 9) == 0) {
-			copy(out->claim, sizeof out->claim, line + 9);
+			out->claim = keep(rd, CASE_TAP_CLAIM_SIZE, line + 9);
 		} else if (strncmp(line, "# cite: ", 8) == 0) {
 			if (out->ncites < MAX_CITES)
-				copy(out->cites[out->ncites++], sizeof out->cites[0], line + 8);
+				out->cites[out->ncites++] = keep(rd, CASE_TAP_CITE_SIZE, line + 8);
 		} else if (strncmp(line, "# quiet: ", 9) == 0) {
 			out->quiet_ms += (unsigned)strtoul(line + 9, NULL, 10);
 			out->nquiet++;
@@ -150,7 +178,7 @@ int case_tap_parse(const char *text, size_t len, struct case_tap *out)
 		} else if (strncmp(line, "ok ", 3) == 0 || strncmp(line, "not ok ", 7) == 0) {
 			if (out->npoints == MAX_POINTS)
 				return fail(out, lineno, line, "more than %d points", MAX_POINTS);
-			if (parse_point(line, out->npoints + 1, &out->points[out->npoints]) == -1)
+			if (parse_point(line, out->npoints + 1, &out->points[out->npoints], rd) == -1)
 				return fail(out, lineno, line, "malformed or out-of-order test point");
 			out->npoints++;
 		} else if (strcmp(line, "  ---") == 0 && out->npoints > 0) {
@@ -169,4 +197,71 @@ int case_tap_parse(const char *text, size_t len, struct case_tap *out)
 	if (out->npoints != out->planned)
 		return fail(out, 0, NULL, "planned %u points, printed %u", out->planned, out->npoints);
 	return 0;
+}
+
+static void start_reading(struct case_tap *out, struct reading *rd, char *strings)
+{
+	memset(out, 0, sizeof *out);
+	out->claim = "";
+	rd->strings = strings;
+	rd->used = 0;
+	rd->npairs = 0;
+}
+
+int case_tap_parse(const char *text, size_t len, struct case_tap *out)
+{
+	struct reading rd;
+	struct case_tap_text *t;
+	struct diag_pair *pair;
+	int status;
+
+	start_reading(out, &rd, NULL);
+	status = read_tap(text, len, out, &rd); /* how much the texts take */
+	if (rd.used == 0 && rd.npairs == 0)
+		return status; /* no text: every string is "" already */
+	t = malloc(sizeof *t + rd.npairs * sizeof *t->pairs + rd.used);
+	if (!t) { /* the texts read as "", and the case as not parsed */
+		status = fail(out, 0, NULL, "out of memory for the case's output (%zu bytes)", rd.used);
+		return status;
+	}
+	t->next = NULL;
+	start_reading(out, &rd, (char *)(t->pairs + rd.npairs));
+	status = read_tap(text, len, out, &rd);
+	out->text = t;
+	pair = t->pairs;
+	for (unsigned i = 0; i < out->npoints; i++) { /* YAML pairs follow a parsed point */
+		struct point *p = &out->points[i];
+
+		memcpy(pair, rd.pairs[i], p->ndiag * sizeof *pair);
+		p->diag = p->ndiag ? pair : NULL;
+		pair += p->ndiag;
+	}
+	return status;
+}
+
+void case_tap_free(struct case_tap *t)
+{
+	while (t->text) {
+		struct case_tap_text *next = t->text->next;
+		free(t->text);
+		t->text = next;
+	}
+	if (t->claim)
+		t->claim = "";
+	t->ncites = 0;
+	for (unsigned i = 0; i < t->npoints && i < MAX_POINTS; i++) {
+		t->points[i].skip_reason = "";
+		t->points[i].diag = NULL;
+		t->points[i].ndiag = 0;
+	}
+}
+
+void case_tap_adopt(struct case_tap *into, struct case_tap *from)
+{
+	struct case_tap_text **end = &into->text;
+
+	while (*end)
+		end = &(*end)->next;
+	*end = from->text;
+	from->text = NULL;
 }

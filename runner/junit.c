@@ -173,7 +173,7 @@ static void put_record(struct xml_text *t, const struct divergence *rec)
 
 static void put_claim(struct xml_text *t, const struct case_tap *tap)
 {
-	if (tap->claim[0])
+	if (tap->claim && tap->claim[0]) /* NULL: the case never started */
 		put_field(t, "claim", tap->claim);
 }
 

@@ -460,12 +460,14 @@ void matrix_describe(struct matrix *m, const char *cases_dir)
 		wanted |= !m->rows[i].claim[0] || !m->rows[i].ncites;
 	if (!wanted || !cases_dir || catalog_load(&cat, cases_dir, err, sizeof err) == -1)
 		return;
-	t = malloc(sizeof *t);
+	t = calloc(1, sizeof *t); /* case_tap_free below: no texts before the first parse */
 	if (t && plat_make_temp_dir(scratch, sizeof scratch) == 0) {
 		for (size_t i = 0; i < m->nrows; i++) {
 			const struct case_entry *e = catalog_find(&cat, m->rows[i].id);
-			if (e && (!m->rows[i].claim[0] || !m->rows[i].ncites))
+			if (e && (!m->rows[i].claim[0] || !m->rows[i].ncites)) {
 				describe_one(&m->rows[i], e, scratch, t);
+				case_tap_free(t); /* what the row keeps, it copied */
+			}
 		}
 		plat_remove_tree(scratch);
 	}

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -108,7 +109,24 @@ void proc_set_setup(proc_setup_fn setup, void *ctx)
 	child_setup_ctx = ctx;
 }
 
-/* What a child that did not reach its program says on the report pipe. */
+/*
+ * How a case process starts.  posix_spawn where it reports an exec failure
+ * itself (glibc 2.24 and later, musl, the BSDs, macOS): no copy of the
+ * runner's memory, whatever the runner holds.  fork where code must run in
+ * the child before its program (a target's setup: lwip-linux enters the
+ * case's network namespace), and where posix_spawn could not say that the
+ * exec failed (older glibc).
+ */
+#if defined(__GLIBC__) && (__GLIBC__ < 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ < 24))
+#define SPAWN_REPORTS_EXEC_FAILURE 0
+#else
+#define SPAWN_REPORTS_EXEC_FAILURE 1
+#endif
+
+/* The signals the runner handles or ignores: its cases get the default action. */
+static const int runner_signals[] = {SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE};
+
+/* What a forked child that did not reach its program says on the report pipe. */
 struct start_report {
 	int setup_failed; /* 1: the target's setup; 0: exec, errno in err */
 	int err;
@@ -120,25 +138,131 @@ static void mark_of(pid_t runner, long mark, char *out, size_t size)
 	snprintf(out, size, MARK_NAME "%ld.%ld", (long)runner, mark);
 }
 
-int proc_start(struct proc *p, char *const argv[], char *const env[], const char *stdout_path,
-	       const char *stderr_path, char *err, size_t errsize)
+/* Whether two "NAME=value" entries name the same variable. */
+static int same_name(const char *a, const char *b)
 {
-	int out, errfd, report[2];
+	size_t n = strcspn(a, "=");
+
+	return strncmp(a, b, n) == 0 && b[n] == a[n];
+}
+
+/* The k-th entry a case's environment gets put in: env's, then the mark. */
+static char *put_in(char *const env[], size_t nenv, char *mark, size_t k)
+{
+	return k < nenv ? env[k] : mark;
+}
+
+/*
+ * The environment a spawned case gets: the runner's, with each of `env`
+ * and then `mark` put in as putenv(3) would (a later entry replaces an
+ * earlier one of the same name).  A malloc'd array of borrowed strings.
+ */
+static char **case_environment(char *const env[], char *mark)
+{
+	size_t nown = 0, nenv = 0, n = 0;
+	char **out;
+
+	while (environ && environ[nown])
+		nown++;
+	while (env && env[nenv])
+		nenv++;
+	if (!(out = malloc((nown + nenv + 2) * sizeof *out)))
+		return NULL;
+	for (size_t i = 0; i < nown; i++) { /* the runner's own, unless one put in replaces it */
+		size_t k = 0;
+		while (k <= nenv && !same_name(environ[i], put_in(env, nenv, mark, k)))
+			k++;
+		if (k > nenv)
+			out[n++] = environ[i];
+	}
+	for (size_t i = 0; i <= nenv; i++) { /* each put in, unless a later one replaces it */
+		size_t k = i + 1;
+		while (k <= nenv && !same_name(put_in(env, nenv, mark, i), put_in(env, nenv, mark, k)))
+			k++;
+		if (k > nenv)
+			out[n++] = put_in(env, nenv, mark, i);
+	}
+	out[n] = NULL;
+	return out;
+}
+
+/*
+ * posix_spawn: its own process group, the runner's signals at their
+ * defaults and none blocked, stdout and stderr to the files, and, with
+ * output_cap, a file size limit (SIGXFSZ past it).  posix_spawn has no
+ * rlimit attribute: the runner lowers its own soft limit for the call and
+ * puts it back (a process may always raise its soft limit to its hard one),
+ * so the case starts with soft = the cap.  Linux then lowers the case's
+ * hard limit to it too (prlimit(2)); elsewhere a case that raised its own
+ * limit is still killed by the schedule's polling of its files' size.
+ * 0, or the error (from the exec, or from making the process).
+ */
+static int spawn_case(pid_t *pid, char *const argv[], char *const envp[], int out, int errfd)
+{
+	posix_spawn_file_actions_t actions;
+	posix_spawnattr_t attr;
+	sigset_t none, defaults;
+	struct rlimit before, bounded;
+	int e, bounded_now = 0;
+
+	if ((e = posix_spawn_file_actions_init(&actions)) != 0)
+		return e;
+	if ((e = posix_spawnattr_init(&attr)) != 0) {
+		posix_spawn_file_actions_destroy(&actions);
+		return e;
+	}
+	sigemptyset(&none);
+	sigemptyset(&defaults);
+	for (size_t i = 0; i < sizeof runner_signals / sizeof runner_signals[0]; i++)
+		sigaddset(&defaults, runner_signals[i]);
+	if ((e = posix_spawn_file_actions_adddup2(&actions, out, STDOUT_FILENO)) == 0 &&
+	    (e = posix_spawn_file_actions_adddup2(&actions, errfd, STDERR_FILENO)) == 0 &&
+	    (e = posix_spawnattr_setpgroup(&attr, 0)) == 0 &&
+	    (e = posix_spawnattr_setsigmask(&attr, &none)) == 0 &&
+	    (e = posix_spawnattr_setsigdefault(&attr, &defaults)) == 0 &&
+	    (e = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
+							 POSIX_SPAWN_SETSIGDEF)) == 0) {
+		if (output_cap && getrlimit(RLIMIT_FSIZE, &before) == 0) {
+			bounded = before;
+			if (before.rlim_max == RLIM_INFINITY || before.rlim_max > (rlim_t)output_cap)
+				bounded.rlim_cur = (rlim_t)output_cap;
+			else
+				bounded.rlim_cur = before.rlim_max;
+			bounded_now = setrlimit(RLIMIT_FSIZE, &bounded) == 0;
+		}
+		e = posix_spawn(pid, argv[0], &actions, &attr, argv, envp);
+		if (bounded_now)
+			setrlimit(RLIMIT_FSIZE, &before);
+#ifdef __linux__
+		if (bounded_now && e == 0) { /* and the hard limit too, as a forked case sets it */
+			struct rlimit capped = {bounded.rlim_cur, bounded.rlim_cur};
+			prlimit(*pid, RLIMIT_FSIZE, &capped, NULL);
+		}
+#endif
+	}
+	posix_spawnattr_destroy(&attr);
+	posix_spawn_file_actions_destroy(&actions);
+	return e;
+}
+
+/*
+ * fork, for a target's setup (and where posix_spawn cannot report an exec
+ * failure): the child does what spawn_case's attributes do, also takes
+ * the parent-death signal (a runner killed with SIGKILL takes the case
+ * with it; a spawned case has the guardian for that, plat_own_descendants),
+ * runs the setup, and says on a close-on-exec pipe why it did not reach
+ * its program.  0; -1 with err, and errno the fork's (0 when it was the
+ * setup or the exec); PROC_SETUP_FAILED.
+ */
+static int fork_case(pid_t *pidp, char *const argv[], char *const env[], char *mark, int out, int errfd,
+		     const char *stdout_path, char *err, size_t errsize)
+{
+	int report[2];
 	pid_t pid, runner = getpid();
 	struct start_report rep;
-	char mark[64];
 
-	setup_child_pipe();
-	mark_of(runner, run_wide ? 0 : ++cases_started, mark, sizeof mark);
-	out = open(stdout_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	errfd = open(stderr_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (out == -1 || errfd == -1 || pipe(report) == -1) {
-		snprintf(err, errsize, "cannot create output files in %s: %s", stdout_path,
-			 strerror(errno));
-		if (out != -1)
-			close(out);
-		if (errfd != -1)
-			close(errfd);
+	if (pipe(report) == -1) {
+		snprintf(err, errsize, "cannot create output files in %s: %s", stdout_path, strerror(errno));
 		return -1;
 	}
 	fcntl(report[1], F_SETFD, FD_CLOEXEC);
@@ -150,12 +274,8 @@ int proc_start(struct proc *p, char *const argv[], char *const env[], const char
 		memset(&sa, 0, sizeof sa);
 		sa.sa_handler = SIG_DFL;
 		sigemptyset(&sa.sa_mask);
-		sigaction(SIGCHLD, &sa, NULL);
-		sigaction(SIGINT, &sa, NULL);
-		sigaction(SIGTERM, &sa, NULL);
-		sigaction(SIGHUP, &sa, NULL);
-		sigaction(SIGQUIT, &sa, NULL);
-		sigaction(SIGPIPE, &sa, NULL);
+		for (size_t i = 0; i < sizeof runner_signals / sizeof runner_signals[0]; i++)
+			sigaction(runner_signals[i], &sa, NULL);
 #ifdef __linux__
 		/* a runner killed with SIGKILL takes its case with it */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -185,8 +305,6 @@ int proc_start(struct proc *p, char *const argv[], char *const env[], const char
 			_exit(127);
 		_exit(127);
 	}
-	close(out);
-	close(errfd);
 	close(report[1]);
 	if (pid == -1) {
 		int fork_errno = errno;
@@ -210,6 +328,50 @@ int proc_start(struct proc *p, char *const argv[], char *const env[], const char
 		return rep.setup_failed ? PROC_SETUP_FAILED : -1;
 	}
 	close(report[0]);
+	*pidp = pid;
+	return 0;
+}
+
+int proc_start(struct proc *p, char *const argv[], char *const env[], const char *stdout_path,
+	       const char *stderr_path, char *err, size_t errsize)
+{
+	int out, errfd, started;
+	pid_t pid = -1;
+	char mark[64];
+
+	setup_child_pipe();
+	mark_of(getpid(), run_wide ? 0 : ++cases_started, mark, sizeof mark);
+	out = open(stdout_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	errfd = open(stderr_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (out == -1 || errfd == -1) {
+		snprintf(err, errsize, "cannot create output files in %s: %s", stdout_path,
+			 strerror(errno));
+		if (out != -1)
+			close(out);
+		if (errfd != -1)
+			close(errfd);
+		return -1;
+	}
+	if (child_setup || !SPAWN_REPORTS_EXEC_FAILURE) {
+		started = fork_case(&pid, argv, env, mark, out, errfd, stdout_path, err, errsize);
+	} else {
+		char **envp = case_environment(env, mark);
+		int e = envp ? spawn_case(&pid, argv, envp, out, errfd) : ENOMEM;
+
+		free(envp);
+		started = e ? -1 : 0;
+		if (e == EAGAIN || e == ENOMEM) { /* no process to be had: as fork() says it */
+			snprintf(err, errsize, "fork() failed: %s", strerror(e));
+			errno = e;
+		} else if (e) {
+			snprintf(err, errsize, "cannot execute %s: %s", argv[0], strerror(e));
+			errno = 0; /* not a fork() failure */
+		}
+	}
+	close(out);
+	close(errfd);
+	if (started != 0)
+		return started;
 	p->id = pid;
 	p->group = pid;
 	p->running = 1;
@@ -334,6 +496,60 @@ static void pause_ms(int ms)
  * outside it is named in `left` ("PID (setsid)").  Where there is no /proc,
  * nothing is found.
  */
+/*
+ * The pids kill_marked looks at, one by one: with `children_only`, the
+ * runner's own children, from /proc/self/task/TID/children (Linux 3.5 and
+ * later with CONFIG_PROC_CHILDREN; the runner is one thread), a handful
+ * rather than every process on the machine; else, or where that file is
+ * missing, every pid in /proc.
+ */
+struct pid_walk {
+	FILE *children;
+	DIR *all;
+};
+
+static int pid_walk_open(struct pid_walk *w, int children_only, pid_t me)
+{
+	char path[64];
+
+	w->children = NULL;
+	w->all = NULL;
+	snprintf(path, sizeof path, "/proc/self/task/%ld/children", (long)me);
+	if (children_only && (w->children = fopen(path, "r")) != NULL)
+		return 0;
+	return (w->all = opendir("/proc")) != NULL ? 0 : -1;
+}
+
+static int pid_walk_next(struct pid_walk *w, pid_t *pid)
+{
+	struct dirent *e;
+	long n;
+
+	if (w->children) {
+		if (fscanf(w->children, "%ld", &n) != 1)
+			return 0;
+		*pid = (pid_t)n;
+		return 1;
+	}
+	while ((e = readdir(w->all)) != NULL) {
+		char *end;
+		n = strtol(e->d_name, &end, 10);
+		if (!*end && n > 0) {
+			*pid = (pid_t)n;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void pid_walk_close(struct pid_walk *w)
+{
+	if (w->children)
+		fclose(w->children);
+	if (w->all)
+		closedir(w->all);
+}
+
 static void kill_marked(const char *mark, int prefix, pid_t group, int bound_ms, char *left,
 			size_t leftsize)
 {
@@ -343,20 +559,19 @@ static void kill_marked(const char *mark, int prefix, pid_t group, int bound_ms,
 	int backoff_ms = 1;
 
 	for (;;) {
-		DIR *d = opendir("/proc");
-		struct dirent *e;
+		struct pid_walk w;
+		pid_t pid;
 		int found = 0;
 
-		if (!d)
+		/* without a prefix, only the runner's children can be ours (below): those are walked */
+		if (pid_walk_open(&w, !prefix, me) == -1)
 			return;
-		while ((e = readdir(d)) != NULL) {
-			char *end;
-			long n = strtol(e->d_name, &end, 10);
-			pid_t pid = (pid_t)n;
+		while (pid_walk_next(&w, &pid)) {
+			long n = (long)pid;
 			struct proc_facts f;
 			int ours;
 
-			if (*end || n <= 0 || pid == me || read_facts(pid, &f) == -1)
+			if (pid == me || read_facts(pid, &f) == -1)
 				continue;
 			/* at a case's end, what it left has come back to us (a subreaper), or
 			 * will once its parent is killed: only our children are looked at */
@@ -384,7 +599,7 @@ static void kill_marked(const char *mark, int prefix, pid_t group, int bound_ms,
 			if (f.ppid == me)
 				waitpid(pid, NULL, 0); /* SIGKILLed: it goes at once */
 		}
-		closedir(d);
+		pid_walk_close(&w);
 		if (!found || plat_now_ms() > deadline)
 			return;
 		/* a grandchild comes back to us once its parent is gone: a bounded back-off */

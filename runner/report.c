@@ -171,7 +171,7 @@ static void report_family(FILE *out, unsigned k, const struct point *p, enum fam
 			  const struct divergence *rec)
 {
 	const char *got = point_diag(p, "got");
-	char line[256], name[sizeof p->family], why[sizeof p->skip_reason];
+	char line[256], name[sizeof p->family], why[CASE_TAP_SKIP_SIZE];
 	/* a broken case's points are shown as it printed them: each must stay one TAP point */
 	const char *family = line_text(p->family, " \t#", '_', name, sizeof name);
 
@@ -282,11 +282,11 @@ void report_case(FILE *out, unsigned number, const struct case_result *r)
 	char skip[1100];
 
 	if (r->tap_ok || t->npoints) {
-		char text[sizeof t->claim > sizeof t->cites[0] ? sizeof t->claim : sizeof t->cites[0]];
+		char text[CASE_TAP_CLAIM_SIZE > CASE_TAP_CITE_SIZE ? CASE_TAP_CLAIM_SIZE : CASE_TAP_CITE_SIZE];
 
 		fprintf(out, "# Subtest: %s\n", r->entry->id);
 		/* what the case asserts and why, so a results file explains itself */
-		if (t->claim[0])
+		if (t->claim && t->claim[0])
 			fprintf(out, "    # claim: %s\n", line_text(t->claim, "", ' ', text, sizeof text));
 		for (unsigned i = 0; i < t->ncites; i++)
 			fprintf(out, "    # cite: %s\n",
@@ -310,7 +310,7 @@ void report_case(FILE *out, unsigned number, const struct case_result *r)
 	fprintf(out, "  ---\n");
 	if (r->broken)
 		tap_yaml_pair(out, 2, "message", r->error);
-	if (t->claim[0])
+	if (t->claim && t->claim[0]) /* NULL: the case never started */
 		tap_yaml_pair(out, 2, "claim", t->claim);
 	{
 		const char *cites[MAX_CITES];

@@ -157,6 +157,7 @@ static int start(const struct schedule *s, struct slot *sl, const struct unit *u
 	size_t na = 0, ne = 0;
 	int started;
 
+	case_result_free(r); /* an earlier round's */
 	memset(r, 0, sizeof *r);
 	r->entry = e;
 	if (!e->executable) {
@@ -264,9 +265,11 @@ static void exit_worst(struct proc_exit *into, const struct proc_exit *e)
 
 static void join_parts(struct case_result *r, struct split_case *sc)
 {
+	case_result_free(r); /* an earlier round's */
 	*r = sc->part[0];
+	sc->part[0].tap.text = NULL; /* r's now */
 	for (unsigned f = 1; f < NSPLIT; f++) {
-		const struct case_result *p = &sc->part[f];
+		struct case_result *p = &sc->part[f];
 		struct case_tap *t = &r->tap;
 
 		r->start_failed |= p->start_failed;
@@ -294,6 +297,7 @@ static void join_parts(struct case_result *r, struct split_case *sc)
 		t->nquiet += p->tap.nquiet;
 		if (!t->id[0])
 			memcpy(t->id, p->tap.id, sizeof t->id);
+		case_tap_adopt(t, &p->tap); /* the points copied above point into its texts */
 	}
 }
 
@@ -553,8 +557,11 @@ out:
 	for (unsigned j = 0; j < max_jobs; j++) /* interrupted: nothing of ours outlives the run */
 		if (slots[j].busy)
 			proc_kill_group(&slots[j].proc);
-	for (size_t i = 0; i < s->cat->n; i++)
+	for (size_t i = 0; i < s->cat->n; i++) { /* interrupted: the parts of a case not joined yet */
+		for (unsigned f = 0; rs.split[i] && f < NSPLIT; f++)
+			case_result_free(&rs.split[i]->part[f]);
 		free(rs.split[i]);
+	}
 	free(rs.split);
 	free(rs.units);
 	free(slots);

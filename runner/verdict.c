@@ -3,6 +3,7 @@
 
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *signal_name(int signo)
@@ -155,8 +156,13 @@ void verdict_summary(const struct case_result *r, char *out, size_t size)
 {
 	static const char *const fv_names[] = {"pass", "skip", "fail", "diverges", "diverges-otherwise",
 					       "no-longer-diverges"};
-	size_t n = (size_t)snprintf(out, size, "%s", r->broken ? r->error : "");
+	size_t n;
 
+	if (r->summary) { /* released: its texts are gone, its summary was kept */
+		snprintf(out, size, "%s", r->summary);
+		return;
+	}
+	n = (size_t)snprintf(out, size, "%s", r->broken ? r->error : "");
 	for (unsigned i = 0; !r->broken && i < r->tap.npoints && n < size; i++) {
 		const char *got = point_diag(&r->tap.points[i], "got");
 		int documented = r->record[i] && r->record[i]->kind == KIND_DOCUMENTED;
@@ -164,4 +170,22 @@ void verdict_summary(const struct case_result *r, char *out, size_t size)
 				      fv_names[r->fv[i]], documented ? "(documented)" : "",
 				      got ? ":" : "", got ? got : "");
 	}
+}
+
+void case_result_release(struct case_result *r)
+{
+	char text[2048]; /* what main.c compares repeated rounds with */
+
+	if (!r->summary) {
+		verdict_summary(r, text, sizeof text);
+		r->summary = strdup(text); /* none (out of memory): the summary reads as the verdicts left */
+	}
+	case_tap_free(&r->tap);
+}
+
+void case_result_free(struct case_result *r)
+{
+	case_tap_free(&r->tap);
+	free(r->summary);
+	r->summary = NULL;
 }

@@ -48,6 +48,7 @@ struct case_result {
 	enum case_verdict verdict;
 	enum record_kind todo_kind; /* CV_TODO, CV_TODO_PASSED: the kind of the records behind it */
 	int broken;
+	char *summary; /* verdict_summary's text, kept by case_result_release; NULL before */
 };
 
 void verdict_apply(struct case_result *r, const struct divergences *d, const char *label,
@@ -55,5 +56,13 @@ void verdict_apply(struct case_result *r, const struct divergences *d, const cha
 const char *signal_name(int signo);
 /* A short stable text of the verdicts, for comparing repeated runs. */
 void verdict_summary(const struct case_result *r, char *out, size_t size);
+/*
+ * Once a case is reported, the runner keeps its verdicts, times and
+ * verdict_summary, not what it printed: the case's texts are freed
+ * (case_tap_free), its summary kept.
+ */
+void case_result_release(struct case_result *r);
+/* Free all a result holds (a zeroed one holds nothing); it can be used again. */
+void case_result_free(struct case_result *r);
 
 #endif

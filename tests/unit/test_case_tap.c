@@ -11,6 +11,7 @@ static struct case_tap tap;
 
 static int parse(const char *text)
 {
+	case_tap_free(&tap); /* the texts an earlier test parsed */
 	return case_tap_parse(text, strlen(text), &tap);
 }
 
@@ -222,6 +223,7 @@ static void test_nul_byte_is_an_error(void)
 {
 	static const char text[] = "1..1\nok 1 - in\0et\n";
 
+	case_tap_free(&tap);
 	ASSERT_INT_EQ(case_tap_parse(text, sizeof text - 1, &tap), -1);
 	ASSERT_CONTAINS(tap.error, "NUL");
 }
@@ -290,7 +292,67 @@ static void test_error_from_an_earlier_parse_does_not_stick(void)
 	ASSERT_STR_EQ(tap.id, "");
 }
 
+/* What a case printed is kept in storage of its size: a runner keeps little per case (issue 14). */
+static void test_a_case_tap_is_small_and_its_texts_outlive_the_output(void)
+{
+	char text[] = "# id: x\n# claim: the claim\n# cite: RFC 9293\n1..2\nnot ok 1 - inet\n  ---\n"
+		      "  got: \"5\"\n  ...\nok 2 - unix # SKIP no wire\n";
+
+	CU_ASSERT(sizeof(struct case_tap) <= 2048);
+	ASSERT_INT_EQ(parse(text), 0);
+	memset(text, '#', sizeof text - 1); /* the reader copied what it keeps */
+	ASSERT_STR_EQ(tap.claim, "the claim");
+	ASSERT_STR_EQ(tap.cites[0], "RFC 9293");
+	ASSERT_STR_EQ(point_diag(&tap.points[0], "got"), "5");
+	ASSERT_STR_EQ(tap.points[1].skip_reason, "no wire");
+}
+
+static void test_freeing_keeps_the_id_families_and_counts(void)
+{
+	ASSERT_INT_EQ(parse("# id: x\n# claim: c\n# quiet: 40 ms w\n1..1\nnot ok 1 - inet\n  ---\n"
+			    "  got: \"5\"\n  ...\n"), 0);
+	case_tap_free(&tap);
+	CU_ASSERT_PTR_NULL(tap.text);
+	ASSERT_STR_EQ(tap.id, "x");
+	ASSERT_STR_EQ(tap.claim, "");
+	ASSERT_INT_EQ(tap.ncites, 0);
+	ASSERT_INT_EQ(tap.npoints, 1);
+	ASSERT_STR_EQ(tap.points[0].family, "inet");
+	ASSERT_INT_EQ(tap.points[0].ok, 0);
+	CU_ASSERT_PTR_NULL(point_diag(&tap.points[0], "got"));
+	ASSERT_INT_EQ(tap.quiet_ms, 40);
+	case_tap_free(&tap); /* twice: nothing more */
+	CU_ASSERT_PTR_NULL(tap.text);
+}
+
+static void test_a_failed_parse_keeps_what_it_read(void)
+{
+	ASSERT_INT_EQ(parse("# id: x\n# claim: c\nok 1 - inet\n  ---\n  got: \"5\"\n  ...\n"), -1);
+	ASSERT_CONTAINS(tap.error, "no plan");
+	ASSERT_STR_EQ(tap.claim, "c");
+	ASSERT_STR_EQ(point_diag(&tap.points[0], "got"), "5");
+}
+
+static void test_an_adopted_part_lives_as_long_as_its_adopter(void)
+{
+	static const char part_text[] = "1..1\nnot ok 1 - inet6\n  ---\n  got: \"7\"\n  ...\n";
+	static struct case_tap part;
+
+	ASSERT_INT_EQ(case_tap_parse(part_text, sizeof part_text - 1, &part), 0);
+	ASSERT_INT_EQ(parse("1..1\nok 1 - inet\n"), 0);
+	tap.points[tap.npoints++] = part.points[0];
+	case_tap_adopt(&tap, &part);
+	CU_ASSERT_PTR_NULL(part.text);
+	case_tap_free(&part); /* its texts are tap's now */
+	ASSERT_STR_EQ(point_diag(&tap.points[1], "got"), "7");
+	case_tap_free(&tap); /* both go */
+}
+
 static const struct unit_test tests[] = {
+	UNIT_TEST(test_a_case_tap_is_small_and_its_texts_outlive_the_output),
+	UNIT_TEST(test_freeing_keeps_the_id_families_and_counts),
+	UNIT_TEST(test_a_failed_parse_keeps_what_it_read),
+	UNIT_TEST(test_an_adopted_part_lives_as_long_as_its_adopter),
 	UNIT_TEST(test_well_formed_output_parses),
 	UNIT_TEST(test_points_keep_status_family_and_skip_reason),
 	UNIT_TEST(test_yaml_values_are_unescaped),

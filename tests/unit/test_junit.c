@@ -122,6 +122,7 @@ static void add_case(const char *out, int code, double ms)
 	r->tap_ok = case_tap_parse(out, strlen(out), &r->tap) == 0;
 	verdict_apply(r, &d, LABEL, 10000);
 	junit_case(&j, r);
+	case_result_free(r);
 	free(r);
 }
 
@@ -286,6 +287,7 @@ static void test_crash_is_an_error_named_for_the_case(void)
 	r->tap_ok = case_tap_parse(HEAD "ok 1 - inet\n", strlen(HEAD "ok 1 - inet\n"), &r->tap) == 0;
 	verdict_apply(r, &d, LABEL, 10000);
 	junit_case(&j, r);
+	case_result_free(r);
 	free(r);
 	write_report();
 	ASSERT_CONTAINS(text, "tests=\"2\" failures=\"0\" errors=\"1\" skipped=\"0\" time=\"0.008\"");

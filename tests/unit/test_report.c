@@ -48,6 +48,7 @@ static void report_of(const char *records, const char *out, int code)
 
 	divergences_free(&d);
 	ASSERT_INT_EQ(divergences_parse(&d, records, "linux.txt", err, sizeof err), 0);
+	case_result_free(&r); /* the texts an earlier test parsed */
 	memset(&r, 0, sizeof r);
 	r.entry = &entry;
 	r.exit.code = code;
@@ -336,6 +337,7 @@ static void test_crashed_case_reports_message_and_signal(void)
 
 	divergences_free(&d);
 	ASSERT_INT_EQ(divergences_parse(&d, "", "linux.txt", err, sizeof err), 0);
+	case_result_free(&r); /* the texts an earlier test parsed */
 	memset(&r, 0, sizeof r);
 	r.entry = &entry;
 	r.exit.signo = SIGSEGV;

@@ -593,6 +593,7 @@ static void test_what_the_runner_writes_reads_back(void)
 	ASSERT_STR_EQ(run_yaml_get(&c->diag, "exit"), "1");
 
 	free(text);
+	case_result_free(r);
 	free(r);
 	divergences_free(&d);
 }
@@ -636,6 +637,7 @@ static void write_and_read(const char *recs, const char *out, int code)
 	ASSERT_INT_EQ(parse(text), 0);
 	ASSERT_STR_EQ(err, "");
 	free(text);
+	case_result_free(r);
 	free(r);
 	divergences_free(&d);
 }

@@ -15,6 +15,7 @@ static struct divergences d;
 /* A result for a case that exited with `code` after printing `out`. */
 static void result(const char *out, int code)
 {
+	case_result_free(&r); /* the texts an earlier test parsed */
 	memset(&r, 0, sizeof r);
 	r.entry = &entry;
 	r.exit.code = code;
@@ -280,6 +281,7 @@ static void test_id_mismatch_is_broken(void)
 static void test_unparseable_output_is_broken(void)
 {
 	records(record_inet_got_5);
+	case_result_free(&r); /* the texts an earlier test parsed */
 	memset(&r, 0, sizeof r);
 	r.entry = &entry;
 	r.exit.code = 1;
@@ -294,6 +296,7 @@ static void test_unparseable_output_is_broken(void)
 static void test_start_failure_keeps_its_message(void)
 {
 	records("");
+	case_result_free(&r); /* the texts an earlier test parsed */
 	memset(&r, 0, sizeof r);
 	r.entry = &entry;
 	r.start_failed = 1;
@@ -340,6 +343,28 @@ static int cleanup(void)
 	return 0;
 }
 
+/* Once reported, a result keeps what --repeat and --times read, not its texts (issue 14). */
+static void test_a_released_result_keeps_its_verdicts_and_summary(void)
+{
+	char before[2048], after[2048];
+
+	CU_ASSERT(sizeof(struct case_result) <= 8192);
+	records(record_inet_got_5);
+	result(inet_fails, 1);
+	apply();
+	verdict_summary(&r, before, sizeof before);
+	ASSERT_CONTAINS(before, "inet=diverges:5");
+	case_result_release(&r);
+	CU_ASSERT_PTR_NULL(r.tap.text);
+	CU_ASSERT_PTR_NULL(point_diag(&r.tap.points[0], "got"));
+	ASSERT_INT_EQ(r.verdict, CV_TODO);
+	ASSERT_INT_EQ(r.fv[0], FV_DIVERGES);
+	verdict_summary(&r, after, sizeof after);
+	ASSERT_STR_EQ(after, before);
+	case_result_free(&r);
+	CU_ASSERT_PTR_NULL(r.summary);
+}
+
 static const struct unit_test tests[] = {
 	UNIT_TEST(test_all_points_ok_is_pass),
 	UNIT_TEST(test_all_points_skipped_is_skip),
@@ -364,6 +389,7 @@ static const struct unit_test tests[] = {
 	UNIT_TEST(test_start_failure_keeps_its_message),
 	UNIT_TEST(test_signal_names),
 	UNIT_TEST(test_summary_tells_verdicts_apart),
+	UNIT_TEST(test_a_released_result_keeps_its_verdicts_and_summary),
 };
 
 void register_verdict_tests(void)
