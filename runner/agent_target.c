@@ -468,6 +468,11 @@ static int check_idle_agent(char *tail, size_t tailsize)
 	return -1;
 }
 
+unsigned agent_target_sessions(void)
+{
+	return at.pool.n ? at.pool.n : 1;
+}
+
 void agent_target_case_ended(struct case_result *r)
 {
 	const char *fault;

@@ -41,6 +41,8 @@ int agent_target_check(const char *name, char *err, size_t errsize);
  */
 int agent_target_prepare(struct target_wrap *w, const struct options *o, struct identity *id,
 			 int label_given, const char *scratch, char *err, size_t errsize);
+/* How many sessions the agent serves at once: the cases that may run at once. */
+unsigned agent_target_sessions(void);
 /* After each case, before its verdict: a link fault makes it broken, and the agent is reached again. */
 void agent_target_case_ended(struct case_result *r);
 /* 1 when the agent could not be reached again (the run exits 2), with why. */

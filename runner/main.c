@@ -146,6 +146,7 @@ static int list_cases(const struct catalog *cat, const struct target_wrap *wrap,
 			print_markdown_row(e->id, &t);
 		else
 			printf("%-36s %s\n", e->id, t.claim[0] ? t.claim : "(no claim)");
+		case_tap_free(&t);
 	}
 	return EXIT_CONFORMS;
 }
@@ -231,6 +232,7 @@ static void case_done(size_t index, struct case_result *r, void *ctx)
 		summary_note(&pr->summary, c);
 		if (pr->junit)
 			junit_case(pr->junit, c);
+		case_result_release(c); /* reported: its verdicts and times stay, its texts go */
 		pr->ready[pr->next] = 0;
 		pr->next++;
 	}
@@ -342,7 +344,10 @@ static int run_cases(const struct options *o, const char *cases_dir, struct cata
 
 	s.cat = cat;
 	s.jobs = o->jobs ? o->jobs : plat_cpu_count();
-	s.max_jobs = o->jobs ? 0 : 4 * s.jobs; /* -j N is N; by default idle CPUs take more cases */
+	/* -j N is at most N at once; by default, one a CPU and more while whole CPUs sit idle */
+	s.max_jobs = o->jobs ? 0 : 4 * s.jobs;
+	if (target_is_agent(o->target)) /* an agent serves one session a copy: no case waits for one */
+		s.jobs = s.max_jobs = agent_target_sessions();
 	case_times_path(cases_dir, id.label, times_path, sizeof times_path);
 	if ((last_ms = calloc(cat->n ? cat->n : 1, sizeof *last_ms)) != NULL &&
 	    case_times_load(times_path, cat, last_ms) == -1) {
@@ -434,8 +439,10 @@ static int run_cases(const struct options *o, const char *cases_dir, struct cata
 		summary_print(stderr, &pr.summary, &pr.tally, plat_now_ms() - started,
 			      results_file ? final_path : NULL);
 	}
-	for (size_t i = 0; i < cat->n; i++)
+	for (size_t i = 0; i < cat->n; i++) {
 		free(summaries[i]);
+		case_result_free(&pr.results[i]);
+	}
 	free(summaries);
 	free(last_ms);
 	free(pr.results);

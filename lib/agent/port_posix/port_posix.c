@@ -25,8 +25,10 @@
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
-#if defined(__linux__)
-#include <linux/sockios.h> /* SIOCOUTQ */
+#if defined(__linux__) && defined(__has_include)
+#if __has_include(<linux/sockios.h>) /* SIOCOUTQ; musl's headers do not carry it */
+#include <linux/sockios.h>
+#endif
 #endif
 
 static int set_nonblocking(int fd, int on)
