@@ -161,7 +161,8 @@ static int set_field(struct divergence *r, const char *key, char *value, const c
 		return problem(err, errsize, file, line, "'%s:' has no value", key);
 	if ((strcmp(key, "on") == 0 && r->on[0]) || (strcmp(key, "why") == 0 && r->why[0]) ||
 	    (strcmp(key, "got") == 0 && r->has_got) || (strcmp(key, "family") == 0 && r->families) ||
-	    (strcmp(key, "kind") == 0 && r->kind != KIND_UNSET))
+	    (strcmp(key, "kind") == 0 && r->kind != KIND_UNSET) ||
+	    (strcmp(key, "when") == 0 && r->sometimes))
 		return problem(err, errsize, file, line, "a second '%s:' in one record", key);
 	if (strcmp(key, "on") == 0) {
 		snprintf(r->on, sizeof r->on, "%s", value);
@@ -186,6 +187,10 @@ static int set_field(struct divergence *r, const char *key, char *value, const c
 	} else if (strcmp(key, "got") == 0) {
 		r->has_got = 1;
 		snprintf(r->got, sizeof r->got, "%s", value);
+	} else if (strcmp(key, "when") == 0) {
+		if (strcmp(value, "sometimes") != 0)
+			return problem(err, errsize, file, line, "unknown when '%s' (sometimes)", value);
+		r->sometimes = 1;
 	} else if (strcmp(key, "why") == 0) {
 		snprintf(r->why, sizeof r->why, "%s", value);
 	} else if (strcmp(key, "source") == 0) {
@@ -194,7 +199,7 @@ static int set_field(struct divergence *r, const char *key, char *value, const c
 		snprintf(r->sources[r->nsources++], sizeof r->sources[0], "%s", value);
 	} else {
 		return problem(err, errsize, file, line,
-			       "unknown key '%s' (on, family, kind, got, why, source)", key);
+			       "unknown key '%s' (on, family, kind, got, when, why, source)", key);
 	}
 	return 0;
 }

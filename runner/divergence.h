@@ -9,6 +9,7 @@
  *         family: inet inet6                optional; default every family
  *         kind:   divergence                documented or divergence
  *         got:    5                         optional; what the case observes
+ *         when:   sometimes                 optional; the departure depends on timing
  *         why:    Linux keeps ...
  *         source: https://...               one or more
  *
@@ -21,7 +22,9 @@
  *
  * A family whose failure a record matches is reported as TODO with what it
  * did, in the record's kind; a failure no record matches fails; a record
- * whose family conforms is reported as no longer holding.
+ * whose family conforms is reported as no longer holding, unless it says
+ * `when: sometimes` (the departure shows only when segments meet a call at
+ * one moment, and its why says which): then a conforming run is a pass.
  */
 #ifndef RUNNER_DIVERGENCE_H
 #define RUNNER_DIVERGENCE_H
@@ -43,6 +46,7 @@ struct divergence {
 	enum record_kind kind;
 	int has_got;
 	char got[256];
+	int sometimes;     /* when: sometimes: a conforming run of it is no news */
 	char why[1024];
 	char sources[MAX_SOURCES][512];
 	unsigned nsources;

@@ -106,8 +106,8 @@ static enum family_verdict judge_family(const struct point *p, const struct dive
 
 	if (p->skip)
 		return FV_SKIP;
-	if (p->ok)
-		return rec ? FV_NO_LONGER_DIVERGES : FV_PASS;
+	if (p->ok) /* a record of what happens only sometimes did not happen this time */
+		return rec && !rec->sometimes ? FV_NO_LONGER_DIVERGES : FV_PASS;
 	if (!rec)
 		return FV_FAIL;
 	if (rec->has_got && (!got || strcmp(got, rec->got) != 0))

@@ -173,7 +173,7 @@ def test_documented_record_that_no_longer_holds_says_so(sockconf, setup):
 MALFORMED = {
     # name: (file text, the message after "sockconf: ")
     "unknown_key": (record("b.fails", extra="    colour: blue\n"),
-                    "bad.txt:8: unknown key 'colour' (on, family, kind, got, why, source)"),
+                    "bad.txt:8: unknown key 'colour' (on, family, kind, got, when, why, source)"),
     "missing_kind": ("\n" + record("b.fails", kind=None),
                      "bad.txt:2: divergence b.fails has no 'kind:' line (documented or divergence)"),
     "unknown_kind": (record("b.fails", kind="bug"),

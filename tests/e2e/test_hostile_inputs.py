@@ -160,7 +160,7 @@ def test_escape_sequences_in_a_bad_record_file_are_shown_escaped(sockconf, faili
     assert r.status == 2, r
     assert "\x1b" not in r.err and "\x07" not in r.err, r
     assert r.err == ("sockconf: a.txt:3: unknown key '\\x1b]0;owned\\x07\\x1b[2Jcolour' "
-                     "(on, family, kind, got, why, source)\n"), r
+                     "(on, family, kind, got, when, why, source)\n"), r
 
 
 def test_a_huge_record_file_is_refused_before_it_is_read(sockconf, failing, divs):

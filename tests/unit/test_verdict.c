@@ -163,6 +163,24 @@ static void test_documented_record_that_no_longer_holds(void)
 	ASSERT_INT_EQ(r.todo_kind, KIND_DOCUMENTED);
 }
 
+/* when: sometimes: a run in which the departure did not happen is a pass; one in which it did is a TODO */
+static void test_record_of_what_happens_sometimes(void)
+{
+	records("shutrd.data_dropped\n  on: linux-*\n  kind: divergence\n  got: 5\n  when: sometimes\n"
+		"  why: w\n  source: s\n");
+	result(all_ok, 0);
+	apply();
+	ASSERT_INT_EQ(r.fv[0], FV_PASS);
+	ASSERT_INT_EQ(r.verdict, CV_PASS);
+	result(HEAD FAILED(1, "inet", "5") "ok 2 - inet6\n" "ok 3 - unix\n", 1);
+	apply();
+	ASSERT_INT_EQ(r.fv[0], FV_DIVERGES);
+	ASSERT_INT_EQ(r.verdict, CV_TODO);
+	result(HEAD FAILED(1, "inet", "7") "ok 2 - inet6\n" "ok 3 - unix\n", 1);
+	apply();
+	ASSERT_INT_EQ(r.fv[0], FV_DIVERGES_OTHERWISE); /* sometimes is not anything */
+}
+
 static void test_record_for_another_label_does_not_apply(void)
 {
 	records("shutrd.data_dropped\n  on: freebsd-*\n  kind: divergence\n  why: w\n  source: s\n");
@@ -387,6 +405,7 @@ static const struct unit_test tests[] = {
 	UNIT_TEST(test_id_mismatch_is_broken),
 	UNIT_TEST(test_unparseable_output_is_broken),
 	UNIT_TEST(test_start_failure_keeps_its_message),
+	UNIT_TEST(test_record_of_what_happens_sometimes),
 	UNIT_TEST(test_signal_names),
 	UNIT_TEST(test_summary_tells_verdicts_apart),
 	UNIT_TEST(test_a_released_result_keeps_its_verdicts_and_summary),
