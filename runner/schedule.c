@@ -10,7 +10,7 @@
 #define OUTPUT_CAP CASE_OUTPUT_CAP
 #define OUTPUT_POLL_MS 10       /* how often a running case's output size is looked at */
 #define FORK_RETRY_BOUND_MS 2000 /* how long no process can be started before the run stops */
-#define IDLE_WINDOW_MS 100       /* how often the machine's idle CPU time is looked at */
+#define IDLE_WINDOW_MS 50        /* how often the machine's idle CPU time is looked at */
 #define SPLIT_MS 400             /* a case that took this long last time runs a process per family */
 
 /* What a case program is run for: all its families, or one (--family). */
@@ -414,8 +414,9 @@ static unsigned slots_allowed(struct idle_fill *f, unsigned jobs, unsigned max_j
 	if (now - f->last_at >= IDLE_WINDOW_MS && plat_cpu_times(&t) == 0) {
 		double idle_cpus = (t.idle_ms - f->last.idle_ms) / (now - f->last_at);
 
-		if (idle_cpus >= 1.0 && busy >= jobs + f->extra && jobs + f->extra < max_jobs)
-			f->extra++;
+		if (idle_cpus >= 1.0 && busy >= jobs + f->extra) /* a slot for each CPU that sat idle */
+			f->extra = jobs + f->extra + (unsigned)idle_cpus < max_jobs ? f->extra + (unsigned)idle_cpus
+										  : max_jobs - jobs;
 		else if (idle_cpus < 0.5 && f->extra > 0)
 			f->extra--;
 		f->last = t;
