@@ -182,11 +182,51 @@ static void channel_poll(struct channel *ch, const char *path)
 	fflush(stdout);
 }
 
-/* Why a guest gave no verdict, from its console: a panic line, else its last lines. */
+/*
+ * What the kernel said went wrong before it panicked, from the console
+ * text before the panic line: the last oops headline and the function it
+ * was in (RIP), as "; BUG: ...; RIP: ...", or "" when it printed neither
+ * (a panic of its own, such as init's death).
+ */
+static void oops_headline(const char *text, const char *panic, char *out, size_t size)
+{
+	static const char *const headlines[] = {"BUG: ", "Oops: ", "general protection fault", "kernel BUG at ",
+						"WARNING: "};
+	const char *found[2] = {NULL, NULL}; /* the last headline, the last RIP line */
+	size_t used = 0;
+
+	out[0] = '\0';
+	for (const char *line = text, *next; line < panic; line = next) {
+		const char *body = line, *stamp_end;
+
+		next = strchr(line, '\n');
+		next = next ? next + 1 : panic;
+		stamp_end = *body == '[' ? memchr(body, ']', (size_t)(next - body)) : NULL;
+		if (stamp_end) /* "[    1.234567] " */
+			body = stamp_end + 1;
+		body += strspn(body, " ");
+		for (size_t i = 0; i < sizeof headlines / sizeof headlines[0]; i++)
+			if (strncmp(body, headlines[i], strlen(headlines[i])) == 0)
+				found[0] = body, found[1] = NULL; /* a new oops: its RIP follows it */
+		if (strncmp(body, "RIP: ", 5) == 0 && found[0] && !found[1])
+			found[1] = body;
+	}
+	for (int i = 0; i < 2 && found[i]; i++) {
+		int n = snprintf(out + used, size - used, "; %.*s", (int)strcspn(found[i], "\r\n"), found[i]);
+
+		if (n < 0 || (size_t)n >= size - used)
+			break;
+		used += (size_t)n;
+	}
+}
+
+/* Why a guest gave no verdict, from its console: a panic line and the oops
+ * before it, else its last lines. */
 static void console_reason(const char *console, char *out, size_t size)
 {
 	char *text = slurp(console, NULL);
 	const char *p = text ? strstr(text, "Kernel panic") : NULL;
+	char oops[400];
 
 	if (text && strstr(text, "ptrace set fp regs failed")) {
 		/* UML 6.1 sizes its FP buffer below a host XSAVE area such as AMX's */
@@ -194,7 +234,8 @@ static void console_reason(const char *console, char *out, size_t size)
 				    "(its console: 'ptrace set fp regs failed'; the host's XSAVE area is "
 				    "larger than it handles, as with AMX): use --target qemu");
 	} else if (p) {
-		snprintf(out, size, "the guest kernel panicked: %.*s", (int)strcspn(p, "\r\n"), p);
+		oops_headline(text, p, oops, sizeof oops);
+		snprintf(out, size, "the guest kernel panicked: %.*s%s", (int)strcspn(p, "\r\n"), p, oops);
 	} else if (text && text[0]) {
 		snprintf(out, size, "its console ended with: %s", tail_of(text, 240));
 	} else

@@ -270,6 +270,31 @@ def test_uml_kernel_panic_is_an_error_not_a_verdict(sockconf, fake_cases, empty_
     assert list(scratch_root.iterdir()) == []
 
 
+@_uml_missing  # a stand-in kernel: the host's own UML need not run
+def test_guest_kernel_oops_is_named_with_the_panic(sockconf, fake_cases, empty_divergences,
+                                                   tmp_path, scratch_root):
+    """A guest kernel that oopses in an interrupt and panics: the error names
+    the panic, the oops's headline and the function it was in, so a panic
+    of the guest is told from one of the suite (exit 2, no results file)."""
+    fc = fake_cases()
+    fc.add("a.case")
+    kernel = tmp_path / "oopsing-linux"
+    kernel.write_text("#!/bin/sh\n"
+                      "echo '[    2.100000] BUG: kernel NULL pointer dereference, address: 0000000000000008'\n"
+                      "echo '[    2.100100] #PF: supervisor read access in kernel mode'\n"
+                      "echo '[    2.100200] RIP: 0010:netem_dequeue+0x2a/0x3f0 [sch_netem]'\n"
+                      "echo '[    2.100300] Kernel panic - not syncing: Fatal exception in interrupt'\n")
+    kernel.chmod(0o755)
+    r = sockconf("--cases", fc.dir, "--divergences", empty_divergences, "run", "--target", "uml",
+                 "--out", tmp_path / "res", env={"SOCKCONF_UML_KERNEL": str(kernel)})
+    assert r.status == 2, r
+    assert ("the guest kernel panicked: Kernel panic - not syncing: Fatal exception in interrupt; "
+            "BUG: kernel NULL pointer dereference, address: 0000000000000008; "
+            "RIP: 0010:netem_dequeue+0x2a/0x3f0 [sch_netem]") in r.err, r
+    assert not (tmp_path / "res").exists() or list((tmp_path / "res").iterdir()) == []
+    assert list(scratch_root.iterdir()) == []
+
+
 @needs_uml
 def test_uml_guest_that_hangs_is_killed_at_the_bound(sockconf, fake_cases, empty_divergences,
                                                      uml_stand_in, scratch_root):
