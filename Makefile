@@ -140,7 +140,9 @@ $(BUILD)/libsockconf.a: $(LIB_OBJ)
 $(BUILD)/obj/version.o: $(VERSION_C) $(BUILD)/flags
 	$(CC) $(WARN) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/librunner.a: $(RUNNER_OBJ) $(BUILD)/obj/lib/tap.o $(BUILD)/obj/version.o
+# lib/tap.c and lib/hostport*.c serve the runner too (TAP; the agent:tcp: stream)
+RUNNER_LIB_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,lib/tap.c lib/hostport.c $(wildcard lib/hostport_$(PLATFORM).c))
+$(BUILD)/librunner.a: $(RUNNER_OBJ) $(RUNNER_LIB_OBJ) $(BUILD)/obj/version.o
 	@rm -f $@
 	$(AR) rcs $@ $^
 

@@ -4,10 +4,10 @@
  * and the client's locks, pthread's.
  */
 #include "agent_link.h"
+#include "hostport.h"
 #include "platform.h"
 
 #include <fcntl.h>
-#include <netdb.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -44,75 +44,17 @@ bad:
 	return -1;
 }
 
-/* Connect to addr within the bound: the descriptor, or -1 with errno. */
-static int connect_within(const struct addrinfo *ai, int bound_ms)
-{
-	int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
-	int err = 0, one = 1, flags;
-	socklen_t len = sizeof err;
-	struct pollfd p;
-
-	if (fd == -1)
-		return -1;
-	flags = fcntl(fd, F_GETFL);
-	fcntl(fd, F_SETFL, flags | O_NONBLOCK);
-	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == -1) {
-		if (errno != EINPROGRESS)
-			goto fail;
-		p.fd = fd, p.events = POLLOUT, p.revents = 0;
-		if (poll(&p, 1, bound_ms) != 1) {
-			errno = ETIMEDOUT;
-			goto fail;
-		}
-		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1 || err) {
-			errno = err ? err : errno;
-			goto fail;
-		}
-	}
-	fcntl(fd, F_SETFL, flags);
-	/* one request a line: no waiting for a full segment (Nagle) */
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-	return fd;
-fail:
-	err = errno;
-	close(fd);
-	errno = err;
-	return -1;
-}
-
 static int open_tcp(const char *text, int bound_ms, char *why, size_t whysize)
 {
-	char host[256];
-	const char *colon = strrchr(text, ':');
-	struct addrinfo hints, *res = NULL;
-	size_t n;
-	int rc, fd = -1, err = 0;
+	char reason[200];
+	int fd = sc_tcp_connect(text, bound_ms, reason, sizeof reason);
 
-	if (!colon || colon == text || !colon[1] || (size_t)(colon - text) >= sizeof host) {
+	if (fd == -2)
 		snprintf(why, whysize, "SOCKCONF_AGENT=tcp:%s: not tcp:HOST:PORT", text);
+	else if (fd == -1)
+		snprintf(why, whysize, "the agent vanished: cannot connect to %s: %s", text, reason);
+	if (fd < 0)
 		return -1;
-	}
-	n = (size_t)(colon - text);
-	if (text[0] == '[' && n >= 2 && text[n - 1] == ']') /* [fd00::1]:7000 */
-		memcpy(host, text + 1, n - 2), host[n - 2] = '\0';
-	else
-		memcpy(host, text, n), host[n] = '\0';
-	memset(&hints, 0, sizeof hints);
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	rc = getaddrinfo(host, colon + 1, &hints, &res);
-	if (rc != 0) {
-		snprintf(why, whysize, "the agent vanished: SOCKCONF_AGENT=tcp:%s: %s", text, gai_strerror(rc));
-		return -1;
-	}
-	for (struct addrinfo *ai = res; ai && fd == -1; ai = ai->ai_next)
-		if ((fd = connect_within(ai, bound_ms)) == -1)
-			err = errno;
-	freeaddrinfo(res);
-	if (fd == -1) {
-		snprintf(why, whysize, "the agent vanished: cannot connect to %s: %s", text, strerror(err));
-		return -1;
-	}
 	read_fd = write_fd = fd;
 	is_socket = 1;
 	return 0;
@@ -206,20 +148,48 @@ void sc_agent_link_reader_started(void)
 /* ---- locks ---------------------------------------------------------------- */
 
 static pthread_mutex_t locks[2] = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER};
-static pthread_cond_t woken = PTHREAD_COND_INITIALIZER; /* on the realtime clock: a bound, not a measure */
+static pthread_cond_t woken;
+static pthread_once_t woken_once = PTHREAD_ONCE_INIT;
+
+/* The bound is kept on the monotonic clock, so that a change of the
+ * wall clock neither ends a wait early nor stretches it; macOS has no
+ * pthread_condattr_setclock, and waits relative instead. */
+static void woken_init(void)
+{
+	pthread_condattr_t attr;
+
+	pthread_condattr_init(&attr);
+#if !defined(__APPLE__)
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+#endif
+	pthread_cond_init(&woken, &attr);
+	pthread_condattr_destroy(&attr);
+}
 
 void sc_agent_lock(enum sc_agent_lock which) { pthread_mutex_lock(&locks[which]); }
 void sc_agent_unlock(enum sc_agent_lock which) { pthread_mutex_unlock(&locks[which]); }
-void sc_agent_wake_all(void) { pthread_cond_broadcast(&woken); }
+
+void sc_agent_wake_all(void)
+{
+	pthread_once(&woken_once, woken_init);
+	pthread_cond_broadcast(&woken);
+}
 
 void sc_agent_wait(int timeout_ms)
 {
-	struct timespec until;
+	struct timespec until = {timeout_ms / 1000, (long)(timeout_ms % 1000) * 1000000L};
 
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += timeout_ms / 1000;
-	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	pthread_once(&woken_once, woken_init);
+#if defined(__APPLE__)
+	pthread_cond_timedwait_relative_np(&woken, &locks[SC_AGENT_TABLE], &until);
+#else
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	until.tv_sec += now.tv_sec;
+	until.tv_nsec += now.tv_nsec;
 	if (until.tv_nsec >= 1000000000L)
 		until.tv_sec++, until.tv_nsec -= 1000000000L;
 	pthread_cond_timedwait(&woken, &locks[SC_AGENT_TABLE], &until);
+#endif
 }

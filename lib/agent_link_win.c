@@ -5,6 +5,7 @@
  * handles, which no target does.
  */
 #include "agent_link.h"
+#include "hostport.h"
 #include "platform.h"
 
 #include <stdio.h>
@@ -21,9 +22,8 @@ static int set_why_errno(char *why, size_t whysize, const char *what, int err)
 int sc_agent_link_open(const char *spec, int bound_ms, char *why, size_t whysize)
 {
 	char host[256];
-	const char *text, *colon;
+	const char *text, *port;
 	struct addrinfo hints, *res = NULL;
-	size_t n;
 	int rc;
 	DWORD one = 1;
 
@@ -34,20 +34,14 @@ int sc_agent_link_open(const char *spec, int bound_ms, char *why, size_t whysize
 		return -1;
 	}
 	text = spec + 4;
-	colon = strrchr(text, ':');
-	if (!colon || colon == text || !colon[1] || (size_t)(colon - text) >= sizeof host) {
+	if (sc_split_host_port(text, host, sizeof host, &port) == -1) {
 		snprintf(why, whysize, "SOCKCONF_AGENT=%s: not tcp:HOST:PORT", spec);
 		return -1;
 	}
-	n = (size_t)(colon - text);
-	if (text[0] == '[' && n >= 2 && text[n - 1] == ']')
-		memcpy(host, text + 1, n - 2), host[n - 2] = '\0';
-	else
-		memcpy(host, text, n), host[n] = '\0';
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
-	rc = getaddrinfo(host, colon + 1, &hints, &res);
+	rc = getaddrinfo(host, port, &hints, &res);
 	if (rc != 0)
 		return set_why_errno(why, whysize, "getaddrinfo", rc);
 	for (struct addrinfo *ai = res; ai && link_socket == INVALID_SOCKET; ai = ai->ai_next) {

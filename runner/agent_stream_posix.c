@@ -1,16 +1,14 @@
 /* agent_stream_posix.c: the runner's end of the stream to an agent on POSIX hosts (agent_stream.h). */
 #include "agent_stream.h"
+#include "hostport.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <netdb.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdlib.h>
 #include <sys/file.h>
 #include <sys/socket.h>
@@ -150,67 +148,17 @@ int agent_stream_serial(struct agent_stream *s, const char *device, unsigned bau
 int agent_stream_tcp(struct agent_stream *s, const char *hostport, int bound_ms, char *err,
 		     size_t errsize)
 {
-	char host[256];
-	const char *colon = strrchr(hostport, ':');
-	struct addrinfo hints, *res = NULL;
-	int rc, fd = -1, e = 0;
-	size_t n;
+	char reason[200];
+	int fd;
 
 	reset(s);
-	if (!colon || colon == hostport || !colon[1] || (size_t)(colon - hostport) >= sizeof host) {
+	fd = sc_tcp_connect(hostport, bound_ms, reason, sizeof reason);
+	if (fd == -2)
 		snprintf(err, errsize, "--target agent:tcp:%s: not HOST:PORT", hostport);
+	else if (fd == -1)
+		snprintf(err, errsize, "cannot connect to the agent at %s: %s", hostport, reason);
+	if (fd < 0)
 		return -1;
-	}
-	n = (size_t)(colon - hostport);
-	if (hostport[0] == '[' && n >= 2 && hostport[n - 1] == ']')
-		memcpy(host, hostport + 1, n - 2), host[n - 2] = '\0';
-	else
-		memcpy(host, hostport, n), host[n] = '\0';
-	memset(&hints, 0, sizeof hints);
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	rc = getaddrinfo(host, colon + 1, &hints, &res);
-	if (rc != 0) {
-		snprintf(err, errsize, "--target agent:tcp:%s: %s", hostport, gai_strerror(rc));
-		return -1;
-	}
-	for (struct addrinfo *ai = res; ai && fd == -1; ai = ai->ai_next) {
-		int one = 1, soerr = 0, flags;
-		socklen_t len = sizeof soerr;
-		struct pollfd p;
-
-		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
-		if (fd == -1) {
-			e = errno;
-			continue;
-		}
-		flags = fcntl(fd, F_GETFL);
-		fcntl(fd, F_SETFL, flags | O_NONBLOCK);
-		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == -1) {
-			e = errno;
-			if (e == EINPROGRESS) {
-				p.fd = fd, p.events = POLLOUT, p.revents = 0;
-				if (poll(&p, 1, bound_ms) != 1)
-					e = ETIMEDOUT;
-				else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) == -1 || soerr)
-					e = soerr ? soerr : errno;
-				else
-					e = 0;
-			}
-			if (e) {
-				close(fd);
-				fd = -1;
-				continue;
-			}
-		}
-		fcntl(fd, F_SETFL, flags);
-		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-	}
-	freeaddrinfo(res);
-	if (fd == -1) {
-		snprintf(err, errsize, "cannot connect to the agent at %s: %s", hostport, strerror(e));
-		return -1;
-	}
 	s->rfd = s->wfd = fd;
 	return 0;
 }
