@@ -391,26 +391,22 @@ def test_a_recv_parked_on_a_blocking_socket_waits_for_data_while_others_are_serv
     assert a.end() == 0
 
 
-def test_shutdown_completes_the_parked_recv(agent, listener):
+@pytest.mark.parametrize("ending, parked_reply, recv_after", [
+    # Linux: recv() returns 0 after SHUT_RD, and the socket stays open
+    (("shutdown", "rd"), ["0", "-", "-"], ["0", "-", "-"]),
+    # a closed socket's parked call is cancelled; the handle is the stack's no longer
+    (("close",), ["-1", "ECANCELED"], ["-1", "EBADF"]),
+], ids=["shutdown_rd_completes_it", "close_cancels_it"])
+def test_a_parked_recv_ends_with_the_call_that_ends_its_socket(agent, listener, ending, parked_reply,
+                                                                recv_after):
     a = agent()
     a.hello()
     h, peer = connected(a, listener())
     rid = a.request("recv", h, 100, 0)
     assert a.nothing_within(0.05)
-    assert a.call("shutdown", h, "rd") == ["0", "-"]
-    assert a.reply(rid).split(" ")[2:] == ["0", "-", "-"]  # Linux: recv() returns 0 after SHUT_RD
-    assert a.end() == 0
-
-
-def test_a_parked_recv_whose_socket_is_closed_is_cancelled(agent, listener, stack):
-    a = agent()
-    a.hello()
-    h, peer = connected(a, listener())
-    rid = a.request("recv", h, 100, 0)
-    assert a.nothing_within(0.05)
-    assert a.call("close", h) == ["0", "-"]
-    assert a.reply(rid).split(" ")[2:] == ["-1", "ECANCELED"]
-    assert a.call("recv", h, 1, "dontwait") == ["-1", "EBADF"]  # the stack's answer, for a closed socket
+    assert a.call(ending[0], h, *ending[1:]) == ["0", "-"]
+    assert a.reply(rid).split(" ")[2:] == parked_reply
+    assert a.call("recv", h, 1, "dontwait") == recv_after
     assert a.end() == 0
 
 
