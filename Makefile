@@ -347,7 +347,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang
 FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined
 FUZZ_DIR     := build/fuzz
-FUZZ_RUNNER  := runner/case_tap.c runner/divergence.c runner/catalog.c runner/entries_posix.c \
+FUZZ_RUNNER  := runner/case_tap.c runner/divergence.c runner/catalog.c runner/entries.c runner/entries_posix.c \
                 runner/platform_posix.c lib/tap.c
 $(FUZZ_DIR)/%: tests/fuzz/%.c $(FUZZ_RUNNER) $(wildcard runner/*.h lib/*.h)
 	@mkdir -p $(@D)

@@ -50,14 +50,15 @@ struct loading {
 	int failed;
 };
 
-static void add_case(const char *name, enum entry_kind kind, void *ctx)
+static void add_case(const char *name, enum entry_kind kind, int is_link, void *ctx)
 {
 	struct loading *l = ctx;
 	const char *suffix = l->suffix;
 	size_t len = strlen(name), slen = strlen(suffix);
 	struct case_entry *e;
 
-	if (l->failed)
+	(void)is_link; /* a link to a case is a case */
+	if (l->failed || name[0] == '.') /* dot-files: the runner's own (.times), an editor's */
 		return;
 	if (l->cat->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 64;

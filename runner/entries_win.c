@@ -4,6 +4,7 @@
 #include <windows.h>
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 /* A symlink or junction is a reparse point; what it names must be opened to be known. */
 static enum entry_kind kind_of(const char *path, DWORD attributes)
@@ -24,7 +25,8 @@ static enum entry_kind kind_of(const char *path, DWORD attributes)
 	return target & FILE_ATTRIBUTE_DIRECTORY ? ENTRY_DIRECTORY : ENTRY_FILE;
 }
 
-int plat_list_entries(const char *dir, void (*fn)(const char *name, enum entry_kind kind, void *ctx),
+int plat_list_entries(const char *dir,
+		      void (*fn)(const char *name, enum entry_kind kind, int is_link, void *ctx),
 		      void *ctx)
 {
 	WIN32_FIND_DATAA fd;
@@ -42,10 +44,11 @@ int plat_list_entries(const char *dir, void (*fn)(const char *name, enum entry_k
 		return -1;
 	}
 	do {
-		if (fd.cFileName[0] == '.')
+		if (strcmp(fd.cFileName, ".") == 0 || strcmp(fd.cFileName, "..") == 0)
 			continue;
 		snprintf(path, sizeof path, "%s\\%s", dir, fd.cFileName);
-		fn(fd.cFileName, kind_of(path, fd.dwFileAttributes), ctx);
+		fn(fd.cFileName, kind_of(path, fd.dwFileAttributes),
+		   (fd.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) != 0, ctx);
 	} while (FindNextFileA(h, &fd));
 	FindClose(h);
 	return 0;

@@ -102,16 +102,17 @@ void plat_write_sysctls(FILE *out);
 
 /* The directory holding the running executable, from argv[0]. */
 void plat_exe_dir(const char *argv0, char *out, size_t size);
-/* Call fn for each regular file in dir whose name ends with suffix ("" for all),
- * dot-files excepted. 0, or -1 with errno. */
+/* Call fn for each regular file (or symlink to one) in dir whose name ends
+ * with suffix ("" for all), dot-files excepted. 0, or -1 with errno.
+ * (entries.c, on plat_list_entries) */
 int plat_list_files(const char *dir, const char *suffix, void (*fn)(const char *name, void *ctx),
 		    void *ctx);
 int plat_is_executable(const char *path);
 int plat_mkdir_p(const char *dir);
 /* Atomically replace `path` by `tmp`. 0, or -1 with errno. */
 int plat_rename_replace(const char *tmp, const char *path);
-/* Call fn for each regular file in dir whose name starts with prefix, dot-files
- * included. 0, or -1 with errno. */
+/* Call fn for each regular file in dir, not a symlink, whose name starts with
+ * prefix, dot-files included. 0, or -1 with errno. (entries.c) */
 int plat_list_prefixed(const char *dir, const char *prefix, void (*fn)(const char *name, void *ctx),
 		       void *ctx);
 /* Whether a process with this id exists (1), or not (0). */

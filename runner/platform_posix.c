@@ -822,32 +822,6 @@ int plat_is_executable(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
 }
 
-int plat_list_files(const char *dir, const char *suffix, void (*fn)(const char *name, void *ctx),
-		    void *ctx)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d)) != NULL) {
-		char path[4096];
-		struct stat st;
-		size_t len = strlen(e->d_name), slen = strlen(suffix);
-
-		if (e->d_name[0] == '.')
-			continue;
-		if ((len < slen || strcmp(e->d_name + len - slen, suffix) != 0))
-			continue;
-		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-		if (stat(path, &st) == -1 || !S_ISREG(st.st_mode))
-			continue;
-		fn(e->d_name, ctx);
-	}
-	closedir(d);
-	return 0;
-}
-
 int plat_mkdir_p(const char *dir)
 {
 	char path[4096];
@@ -863,29 +837,6 @@ int plat_mkdir_p(const char *dir)
 	}
 	if (mkdir(path, 0777) == -1 && errno != EEXIST)
 		return -1;
-	return 0;
-}
-
-int plat_list_prefixed(const char *dir, const char *prefix, void (*fn)(const char *name, void *ctx),
-		       void *ctx)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d)) != NULL) {
-		char path[4096];
-		struct stat st;
-
-		if (strncmp(e->d_name, prefix, strlen(prefix)) != 0)
-			continue;
-		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-		if (lstat(path, &st) == -1 || !S_ISREG(st.st_mode))
-			continue;
-		fn(e->d_name, ctx);
-	}
-	closedir(d);
 	return 0;
 }
 

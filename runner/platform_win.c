@@ -735,40 +735,6 @@ int plat_is_executable(const char *path)
 	return is_regular_file(path) && ends_with(path, ".exe", 1);
 }
 
-/*
- * Regular files of dir whose names end with suffix, names as they are
- * ("fin.recv_zero.exe": the caller strips plat_exe_suffix()).
- */
-int plat_list_files(const char *dir, const char *suffix, void (*fn)(const char *name, void *ctx),
-		    void *ctx)
-{
-	WIN32_FIND_DATAA fd;
-	char pattern[MAX_PATH * 2];
-	HANDLE h;
-
-	snprintf(pattern, sizeof pattern, "%s\\*", dir);
-	h = FindFirstFileA(pattern, &fd);
-	if (h == INVALID_HANDLE_VALUE) {
-		DWORD err = GetLastError();
-
-		if (err == ERROR_FILE_NOT_FOUND) /* an empty directory (not even "." on some roots) */
-			return 0;
-		errno = errno_of(err);
-		return -1;
-	}
-	do {
-		if (fd.cFileName[0] == '.')
-			continue;
-		if (fd.dwFileAttributes & (FILE_ATTRIBUTE_DIRECTORY | FILE_ATTRIBUTE_DEVICE))
-			continue;
-		if (!ends_with(fd.cFileName, suffix, 0))
-			continue;
-		fn(fd.cFileName, ctx);
-	} while (FindNextFileA(h, &fd));
-	FindClose(h);
-	return 0;
-}
-
 static int make_dir(const char *path)
 {
 	DWORD attr;
@@ -896,33 +862,6 @@ const char *plat_exe_suffix(void)
 int plat_pid(void)
 {
 	return (int)GetCurrentProcessId();
-}
-
-int plat_list_prefixed(const char *dir, const char *prefix, void (*fn)(const char *name, void *ctx),
-		       void *ctx)
-{
-	WIN32_FIND_DATAA fd;
-	char pattern[MAX_PATH * 2];
-	HANDLE h;
-
-	snprintf(pattern, sizeof pattern, "%s\\%s*", dir, prefix);
-	h = FindFirstFileA(pattern, &fd);
-	if (h == INVALID_HANDLE_VALUE) {
-		DWORD err = GetLastError();
-
-		if (err == ERROR_FILE_NOT_FOUND)
-			return 0;
-		errno = errno_of(err);
-		return -1;
-	}
-	do {
-		if (fd.dwFileAttributes & (FILE_ATTRIBUTE_DIRECTORY | FILE_ATTRIBUTE_DEVICE |
-					   FILE_ATTRIBUTE_REPARSE_POINT))
-			continue;
-		fn(fd.cFileName, ctx);
-	} while (FindNextFileA(h, &fd));
-	FindClose(h);
-	return 0;
 }
 
 int plat_process_alive(int pid)
