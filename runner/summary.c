@@ -51,15 +51,17 @@ static int more_points_first(const void *a, const void *b)
 	return (ra->points < rb->points) - (ra->points > rb->points);
 }
 
-void summary_print(FILE *out, struct summary *s, const struct tally *t, double seconds,
+void summary_print(FILE *out, struct summary *s, const struct tally *t, double ms, double start_ms,
 		   const char *results)
 {
 	unsigned cases = t->pass + t->documented + t->documented_passed + t->todo + t->todo_passed +
 			 t->skip + t->fail;
 
-	fprintf(out, "sockconf: %u case%s in %.1f s: %u conform, %u follow their own documents, "
-		     "%u diverge as recorded, ",
-		cases, cases == 1 ? "" : "s", seconds / 1000, t->pass, t->documented, t->todo);
+	fprintf(out, "sockconf: %u case%s in %.1f s", cases, cases == 1 ? "" : "s", ms / 1000);
+	if (start_ms >= 0) /* what the target costs once, told apart from what its cases cost */
+		fprintf(out, " (%.1f s of it starting the target)", start_ms / 1000);
+	fprintf(out, ": %u conform, %u follow their own documents, %u diverge as recorded, ", t->pass,
+		t->documented, t->todo);
 	if (t->todo_passed)
 		fprintf(out, "%u no longer diverge, ", t->todo_passed);
 	if (t->documented_passed)

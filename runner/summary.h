@@ -28,8 +28,10 @@ struct summary {
 /* Notes the skipped, and the partly skipped, family points of one reported case. */
 void summary_note(struct summary *s, const struct case_result *r);
 /* The closing lines: one of counts, then one per reason a TCP point was skipped.
+ * ms: the whole run; start_ms: of it, starting the target (a sandbox, a
+ * prefix and wineserver, a stack's namespaces), or -1 where nothing starts.
  * results: the file written, or NULL. */
-void summary_print(FILE *out, struct summary *s, const struct tally *t, double seconds,
+void summary_print(FILE *out, struct summary *s, const struct tally *t, double ms, double start_ms,
 		   const char *results);
 /* "sockconf: booting the uml guest ..." on stderr when it is a terminal. */
 void progress(const char *fmt, ...)

@@ -35,6 +35,16 @@ timed() {
 	echo $((t1 - t0))
 	return $status
 }
+# a run's start in us, from its stderr on stdin and its wall time in us: the runner's
+# "(S s of it starting the target)", or wall minus a guest's own "N cases in T s"
+start_us() {
+	awk -v wall="$1" '
+		/^sockconf: [0-9]+ cases? in / && match($0, /\(([0-9.]+) s of it starting/) {
+			s = substr($0, RSTART + 1); sub(/ s of it.*/, "", s); start = s * 1e6; found = 1 }
+		/^sockconf: [0-9]+ cases? in [0-9.]+ s:/ && !found { t = $0; sub(/.* in /, "", t); sub(/ s:.*/, "", t)
+			start = wall - t * 1e6; found = 1 }
+		END { print found ? start : 0 }'
+}
 ran_ok() { # status what: 0 and 1 are verdicts; more is a failed run
 	if [ "$1" -ge 2 ]; then
 		echo "bench: $2 failed (exit $1):" >&2
@@ -116,9 +126,12 @@ say '  runner CPU %.0f ms in all, peak RSS %d KB (%d KB at %d cases), wall %.2f 
 	"$cpu" "$rss" "$rss_base" "$synthetic_base" "$(awk -v w="$swall" 'BEGIN { print w / 1000 }')"
 
 # ---- 4. each target ----------------------------------------------------------------------------
-say 'target      whole run   x native\n'
+# start: what the target costs once a run (a boot, a sandbox, wineserver and a prefix clone);
+# the runner's closing line says it, or, from a guest, gives the run inside: the rest is the start
+say 'target      whole run   x native   start    cases   cases x native (goal <= 1.5)\n'
 for t in $targets; do
 	: >"$tmp/target"
+	echo 0 >"$tmp/target.start"
 	why=""
 	i=0
 	while [ "$i" -lt "$target_rounds" ]; do
@@ -143,13 +156,18 @@ for t in $targets; do
 		fi
 		ran_ok "$status" "--target $t" || { why="failed (exit $status)"; break; }
 		echo "$wall" >>"$tmp/target"
+		start_us "$wall" <"$tmp/last.err" >>"$tmp/target.start"
 	done
 	if [ -n "$why" ]; then
 		say '%-10s  -           -         (%s)\n' "$t" "$why"
 	else
 		us=$(median <"$tmp/target")
-		say '%-10s  %7.2f s   %5.2f\n' "$t" "$(echo "$us" | awk '{ print $1 / 1e6 }')" \
-			"$(awk -v a="$us" -v b="$native_us" 'BEGIN { print a / b }')"
+		[ "$t" = native ] || sed -i 1d "$tmp/target.start" # the 0 was for native
+		st=$(median <"$tmp/target.start")
+		say '%-10s  %7.2f s   %5.2f   %6.2f s %6.2f s   %5.2f\n' "$t" "$(echo "$us" | awk '{ print $1 / 1e6 }')" \
+			"$(awk -v a="$us" -v b="$native_us" 'BEGIN { print a / b }')" \
+			"$(awk -v a="$st" 'BEGIN { print a / 1e6 }')" "$(awk -v a="$us" -v b="$st" 'BEGIN { print (a - b) / 1e6 }')" \
+			"$(awk -v a="$us" -v s="$st" -v b="$native_us" 'BEGIN { print (a - s) / b }')"
 	fi
 done
 # ---- 5. the agent's round trip: a request that waits for nothing, over its stdin and stdout ----

@@ -163,7 +163,7 @@ static void test_summary_counts_partial_points_by_reason(void)
 	summary_note(&s, &r);
 	report_count(&t, &r);
 	f = start_text();
-	summary_print(f, &s, &t, 1500, NULL);
+	summary_print(f, &s, &t, 1500, -1, NULL);
 	fclose(f);
 	ASSERT_CONTAINS(text, "sockconf: skipped 2 inet/inet6 points: " WHY "\n");
 	ASSERT_CONTAINS(text, "sockconf: 2 points ran in part: wire checks skipped: " WHY "\n");
