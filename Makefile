@@ -431,7 +431,6 @@ link-proof: all
 AGENT_PORT := $(if $(filter win,$(PLATFORM)),winsock,posix)
 AGENT      := $(BUILD)/agent/sockconf-agent$(EXE)
 AGENT_DEPS := lib/agent/agent.c $(wildcard lib/agent/*.h) Makefile $(BUILD)/flags
-AGENT_FEATURES := $(if $(filter posix,$(PLATFORM)),-D_DEFAULT_SOURCE -D_GNU_SOURCE)
 
 $(BUILD)/agent/$(AGENT_PORT)/agent.o: $(AGENT_DEPS) lib/agent/port_$(AGENT_PORT)/agent_port.h
 	@mkdir -p $(@D)
@@ -439,7 +438,7 @@ $(BUILD)/agent/$(AGENT_PORT)/agent.o: $(AGENT_DEPS) lib/agent/port_$(AGENT_PORT)
 $(BUILD)/agent/$(AGENT_PORT)/port.o: lib/agent/port_$(AGENT_PORT)/port_$(AGENT_PORT).c $(AGENT_DEPS) \
     lib/agent/port_$(AGENT_PORT)/agent_port.h
 	@mkdir -p $(@D)
-	$(CC) $(WARN) $(CFLAGS) $(AGENT_FEATURES) -Ilib/agent/port_$(AGENT_PORT) -Ilib/agent -c -o $@ $<
+	$(CC) $(WARN) $(CFLAGS) -Ilib/agent/port_$(AGENT_PORT) -Ilib/agent -c -o $@ $<
 $(AGENT): $(BUILD)/agent/$(AGENT_PORT)/agent.o $(BUILD)/agent/$(AGENT_PORT)/port.o
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 all: $(AGENT)
