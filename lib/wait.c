@@ -202,8 +202,7 @@ static short wait_events(int fd, short events, const char *awaited)
 	deadline = sc_plat_now_ms() + sc_wait_bound_ms();
 	sc_current_step = awaited;
 	for (;;) {
-		double now = sc_plat_now_ms();
-		double until = !asked && ask_at < deadline ? ask_at : deadline;
+		double now = sc_plat_now_ms(), until;
 		short revents;
 
 		if (now >= deadline) {
@@ -219,7 +218,10 @@ static short wait_events(int fd, short events, const char *awaited)
 			if (asked == 1 && deadline < now + 2.5 * SC_PROBE_MS)
 				deadline = now + 2.5 * SC_PROBE_MS;
 		}
-		revents = poll_once(fd, events, (int)(until - now) + 1);
+		/* after the ask: a wakeup late past ask_at must not make the timeout negative,
+		 * which poll() takes as "wait for ever" (seen under load, Wine and Linux alike) */
+		until = !asked && ask_at < deadline ? ask_at : deadline;
+		revents = poll_once(fd, events, until > now ? (int)(until - now) + 1 : 0);
 		if (!(revents & (events | POLLERR | POLLHUP | POLLNVAL)))
 			continue;
 		/* an error that answers the probe, where the stack says one went out (or cannot say) */
