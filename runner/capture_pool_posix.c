@@ -19,7 +19,14 @@
  */
 #include "capture_pool.h"
 
-#ifdef __linux__
+/* AF_PACKET and classic BPF are Linux's, from its kernel headers (a musl-gcc build has none). */
+#if defined(__linux__) && defined(__has_include)
+#if __has_include(<linux/filter.h>) && __has_include(<linux/if_packet.h>)
+#define SC_HAVE_POOL 1
+#endif
+#endif
+
+#if SC_HAVE_POOL
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -172,7 +179,7 @@ void capture_pool_returned(long pid, int reuse)
 	}
 }
 
-#else /* no AF_PACKET: no socket to lend */
+#else /* no AF_PACKET (or no kernel headers): no socket to lend */
 
 int capture_pool_take(void)
 {
