@@ -81,8 +81,8 @@ static struct {
 	char why[320];
 	pcap_t *pcap;          /* libpcap's capture, or NULL ... */
 	int packet_fd;         /* ... for a packet socket (Linux), or -1 ... */
-	pcap_t *compiler;      /* the lent packet socket's filters are compiled for it (pcap_open_dead) */
 	int observed;          /* ... or the stack's own feed into `ring` */
+	pcap_t *compiler;      /* a packet socket lent by the runner: its filters are compiled for it */
 	int on_loopback;       /* the device is the loopback, where a packet socket sees each packet twice */
 	const char *dev;       /* the device captured on (for SOCKCONF_WIRE_TRACE) */
 	int link;              /* DLT_EN10MB (Linux lo, a tap), DLT_NULL/LOOP (BSD lo0), DLT_RAW (a feed) */
