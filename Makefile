@@ -146,8 +146,10 @@ $(BUILD)/librunner.a: $(RUNNER_OBJ) $(RUNNER_LIB_OBJ) $(BUILD)/obj/version.o
 	@rm -f $@
 	$(AR) rcs $@ $^
 
+# the runner closes its lent capture sockets in threads (runner/capture_pool_posix.c)
+RUNNER_LIBS := $(if $(filter posix,$(PLATFORM)),-lpthread)
 $(SOCKCONF): $(BUILD)/obj/runner/main.o $(BUILD)/librunner.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(RUNNER_LIBS) $(LDLIBS)
 
 $(BUILD)/cases/%$(EXE): $(BUILD)/obj/cases/%.o $(BUILD)/libsockconf.a
 	@mkdir -p $(@D)
@@ -348,10 +350,10 @@ FUZZ_CC      ?= clang
 FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined
 FUZZ_DIR     := build/fuzz
 FUZZ_RUNNER  := runner/case_tap.c runner/divergence.c runner/catalog.c runner/entries.c runner/entries_posix.c \
-                runner/platform_posix.c lib/tap.c
+                runner/platform_posix.c runner/capture_pool_posix.c lib/tap.c
 $(FUZZ_DIR)/%: tests/fuzz/%.c $(FUZZ_RUNNER) $(wildcard runner/*.h lib/*.h)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(WARN_BASE) $(CPPFLAGS) -D_DEFAULT_SOURCE -D_GNU_SOURCE $(FUZZ_FLAGS) -o $@ $< $(FUZZ_RUNNER)
+	$(FUZZ_CC) $(WARN_BASE) $(CPPFLAGS) -D_DEFAULT_SOURCE -D_GNU_SOURCE $(FUZZ_FLAGS) -o $@ $< $(FUZZ_RUNNER) -lpthread
 fuzz: $(FUZZ_DIR)/fuzz_case_tap $(FUZZ_DIR)/fuzz_divergences
 	@for t in fuzz_case_tap fuzz_divergences; do \
 	  mkdir -p $(FUZZ_DIR)/corpus-$$t; \

@@ -26,7 +26,12 @@
  * than let a count say nothing was sent.
  *
  * Opening and closing a capture costs the kernel an RCU grace period each
- * (~15-25 ms), so a case opens one capture and keeps it for every family.
+ * (~15-25 ms), so a case opens one capture and keeps it for every family,
+ * and where the runner lends it one (SOCKCONF_WIRE_FD: a packet socket on
+ * the loopback that the runner keeps for the run, runner/
+ * capture_pool_posix.c), the case opens none: it sets its own filter on
+ * the runner's socket, as libpcap would on its own, and leaves the close
+ * to the runner.
  *
  * Where to watch is the stacks' to say (stack.h), the case's own end's
  * first, then the peer's: a device of the platform that their segments
@@ -51,12 +56,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #if defined(__linux__)
 #include <net/if_arp.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
+#include <linux/filter.h>
 #include <net/if.h>
+#include <fcntl.h>
+#include <limits.h>
 #define SC_PACKET_SOCKET 1
 #endif
 
@@ -73,7 +82,9 @@ static struct {
 	pcap_t *pcap;          /* libpcap's capture, or NULL ... */
 	int packet_fd;         /* ... for a packet socket (Linux), or -1 ... */
 	int observed;          /* ... or the stack's own feed into `ring` */
+	pcap_t *compiler;      /* a packet socket lent by the runner: its filters are compiled for it */
 	int on_loopback;       /* the device is the loopback, where a packet socket sees each packet twice */
+	const char *dev;       /* the device captured on (for SOCKCONF_WIRE_TRACE) */
 	int link;              /* DLT_EN10MB (Linux lo, a tap), DLT_NULL/LOOP (BSD lo0), DLT_RAW (a feed) */
 	/* a packet socket's drop count where it has no PACKET_STATISTICS: the stack's own count
 	 * of segments sent (Tcp OutSegs) against the TCP packets seen arriving on loopback */
@@ -318,6 +329,78 @@ static void drain_packet_socket(struct sc_wire *w)
 		on_frame(w, frame, (size_t)n < sizeof frame ? (size_t)n : sizeof frame);
 	}
 }
+
+/*
+ * The packet socket the runner lent this case (SOCKCONF_WIRE_FD; runner/
+ * capture_pool_posix.c): NULL once it is this case's capture, or why it
+ * is not (the case then opens a capture of its own).  It must be what the
+ * runner makes: a raw packet socket bound to the loopback for every
+ * protocol, with PACKET_STATISTICS.  It comes taking in nothing (a filter
+ * that keeps no packet); its drop count is reset here, and each family's
+ * watch sets a filter for its ports (set_filter), whose first drain reads
+ * away what an earlier case left (by port, as any other connection's).
+ * The case never closes it: the runner's descriptor is the last, and only
+ * the last close waits for a grace period.
+ */
+static const char *adopt_lent_socket(const char *value)
+{
+	static char why[160];
+	struct sockaddr_ll sll;
+	socklen_t len;
+	unsigned long drops;
+	char *end;
+	long n = strtol(value, &end, 10);
+	int fd, type, flags;
+	pcap_t *compiler;
+
+	if (*end || end == value || n < 0 || n > INT_MAX) {
+		snprintf(why, sizeof why, "SOCKCONF_WIRE_FD=%.40s is not a descriptor number", value);
+		return why;
+	}
+	fd = (int)n;
+	len = sizeof type;
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == -1) {
+		snprintf(why, sizeof why, "descriptor %d: %s", fd, strerror(errno));
+		return why;
+	}
+	len = sizeof sll;
+	if (getsockname(fd, (struct sockaddr *)&sll, &len) == -1 || sll.sll_family != AF_PACKET || type != SOCK_RAW) {
+		snprintf(why, sizeof why, "descriptor %d is not a raw packet socket", fd);
+		return why;
+	}
+	if (sll.sll_protocol != htons(ETH_P_ALL) || sll.sll_hatype != ARPHRD_LOOPBACK) {
+		snprintf(why, sizeof why, "descriptor %d is not bound to the loopback for every protocol", fd);
+		return why;
+	}
+	flags = fcntl(fd, F_GETFL);
+	if (flags == -1 || (!(flags & O_NONBLOCK) && fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1) ||
+	    fcntl(fd, F_SETFD, FD_CLOEXEC) == -1) {
+		snprintf(why, sizeof why, "descriptor %d: fcntl: %s", fd, strerror(errno));
+		return why;
+	}
+	if (!(compiler = pcap_open_dead(DLT_EN10MB, SNAPLEN))) /* Linux gives lo an Ethernet header */
+		return "libpcap has no filter compiler for Ethernet (pcap_open_dead)";
+	cap.packet_fd = fd;
+	if (read_packet_stats(&drops) == -1) {
+		cap.packet_fd = -1;
+		pcap_close(compiler);
+		snprintf(why, sizeof why, "descriptor %d cannot count what it drops (no PACKET_STATISTICS)", fd);
+		return why;
+	}
+	cap.stat_drops = 0; /* the read reset the kernel's count: an earlier case's drops are not ours */
+	cap.compiler = compiler;
+	cap.link = DLT_EN10MB;
+	cap.on_loopback = 1;
+	return NULL;
+}
+
+/* A compiled filter on the lent socket: 0, or -1 with errno. */
+static int attach_filter(const struct bpf_program *prog)
+{
+	struct sock_fprog fprog = {(unsigned short)prog->bf_len, (struct sock_filter *)prog->bf_insns};
+
+	return setsockopt(cap.packet_fd, SOL_SOCKET, SO_ATTACH_FILTER, &fprog, sizeof fprog);
+}
 #endif
 
 /* ---- a stack's own feed (observe) ------------------------------------------------ */
@@ -552,20 +635,15 @@ static const struct sc_stack *wire_stack(void)
 	return NULL;
 }
 
-/* The capture, opened on first use; cap.blind says why where it cannot be. */
-static void open_capture(void)
+/* open_capture's: a lent socket's refusal in *refused. */
+static void open_a_capture(const char **refused)
 {
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
-	const char *dev, *fake = getenv("SOCKCONF_WIRE_FAKE_DROPS");
+	const char *dev;
 	const struct sc_stack *stack;
 	pcap_t *p;
 	int rc;
 
-	if (cap.tried)
-		return;
-	cap.tried = 1;
-	if (fake && *fake)
-		cap.fake_drops = (unsigned)strtoul(fake, NULL, 10);
 	stack = wire_stack();
 	dev = stack && stack->wire_device ? stack->wire_device() : NULL;
 	if (!dev && stack) { /* the stack carries its segments itself, and shows them */
@@ -575,9 +653,17 @@ static void open_capture(void)
 		return;
 	}
 	if (!dev) {
+#ifdef SC_PACKET_SOCKET
+		const char *lent = getenv("SOCKCONF_WIRE_FD");
+		if (lent && *lent && !(*refused = adopt_lent_socket(lent)))
+			return;
+#else
+		(void)refused;
+#endif
 		dev = loopback_device(errbuf);
 		cap.on_loopback = 1;
 	}
+	cap.dev = dev;
 	if (!dev) {
 		blind("packet capture: no loopback interface visible to libpcap", NULL);
 		return;
@@ -628,6 +714,91 @@ static void open_capture(void)
 }
 
 /*
+ * SOCKCONF_WIRE_TRACE=FILE: the capture the case opened, a line appended
+ * (for the suite's own tests: which capture, and why a lent socket was
+ * refused).
+ */
+static void trace_capture(const char *refused)
+{
+	const char *path = getenv("SOCKCONF_WIRE_TRACE");
+	char line[640];
+	size_t n;
+	FILE *f;
+
+	if (!path || !*path)
+		return;
+	n = (size_t)snprintf(line, sizeof line, "pid %ld: ", (long)getpid());
+	if (cap.blind)
+		snprintf(line + n, sizeof line - n, "blind: %s", cap.blind);
+	else if (cap.compiler)
+		snprintf(line + n, sizeof line - n, "the runner's packet socket (descriptor %d)", cap.packet_fd);
+	else if (cap.pcap)
+		snprintf(line + n, sizeof line - n, "libpcap on %s", cap.dev);
+	else if (cap.packet_fd != -1)
+		snprintf(line + n, sizeof line - n, "a packet socket of its own on %s", cap.dev);
+	else
+		snprintf(line + n, sizeof line - n, "the stack's own feed");
+	n = strlen(line);
+	if (refused)
+		snprintf(line + n, sizeof line - n, " (the runner's socket refused: %s)", refused);
+	if ((f = fopen(path, "a")) != NULL) { /* one write of one line, appended: cases at once do not mix */
+		fprintf(f, "%s\n", line);
+		fclose(f);
+	}
+}
+
+/* The capture, opened on first use; cap.blind says why where it cannot be. */
+static void open_capture(void)
+{
+	const char *fake = getenv("SOCKCONF_WIRE_FAKE_DROPS"), *refused = NULL;
+
+	if (cap.tried)
+		return;
+	cap.tried = 1;
+	if (fake && *fake)
+		cap.fake_drops = (unsigned)strtoul(fake, NULL, 10);
+	open_a_capture(&refused);
+	trace_capture(refused);
+}
+
+/*
+ * The kernel keeps the family's ports for the capture: libpcap's filter,
+ * or the same program on the runner's lent socket (where nothing else
+ * would keep other cases' packets out of its queue and its drop count).
+ */
+static void set_filter(const struct sc_wire *w)
+{
+	char filter[160];
+	struct bpf_program prog;
+	pcap_t *p = cap.pcap ? cap.pcap : cap.compiler;
+	int set;
+
+	if (!p)
+		return;
+	if (w->local_port) /* watching a connection made already */
+		snprintf(filter, sizeof filter, "(tcp port %u and tcp port %u) or tcp port %u",
+			 ntohs(w->local_port), ntohs(w->peer_port), ntohs(w->probe_port));
+	else /* the listener's port, for a connection still to be made */
+		snprintf(filter, sizeof filter, "tcp port %u or tcp port %u", ntohs(w->peer_port),
+			 ntohs(w->probe_port));
+	if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) == -1)
+		sc_fail(NULL, "pcap filter '%s': %s", filter, pcap_geterr(p));
+	if (cap.pcap) {
+		set = pcap_setfilter(cap.pcap, &prog);
+		pcap_freecode(&prog);
+		if (set == -1)
+			sc_fail(NULL, "pcap filter '%s': %s", filter, pcap_geterr(cap.pcap));
+		return;
+	}
+#ifdef SC_PACKET_SOCKET
+	set = attach_filter(&prog);
+	pcap_freecode(&prog);
+	if (set == -1)
+		sc_fail(NULL, "filter '%s' on the runner's packet socket: %s", filter, strerror(errno));
+#endif
+}
+
+/*
  * The probe: a connection of the family's own, made while the capture
  * watches, along the case's connection's path: from the case's end's
  * stack to a listener on the peer's.  Its SYN and SYN-ACK must be seen
@@ -657,20 +828,7 @@ static int probe_capture(struct sc_wire *w, int domain)
 					   : ((struct sockaddr_in *)&addr)->sin_port;
 	if (cap.observed)
 		observe_ports(w->peer_port, w->local_port, w->probe_port);
-	if (cap.pcap) {
-		char filter[160];
-		struct bpf_program prog;
-		if (w->local_port) /* watching a connection made already */
-			snprintf(filter, sizeof filter, "(tcp port %u and tcp port %u) or tcp port %u",
-				 ntohs(w->local_port), ntohs(w->peer_port), ntohs(w->probe_port));
-		else /* the listener's port, for a connection still to be made */
-			snprintf(filter, sizeof filter, "tcp port %u or tcp port %u", ntohs(w->peer_port),
-				 ntohs(w->probe_port));
-		if (pcap_compile(cap.pcap, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) == -1 ||
-		    pcap_setfilter(cap.pcap, &prog) == -1)
-			sc_fail(NULL, "pcap filter '%s': %s", filter, pcap_geterr(cap.pcap));
-		pcap_freecode(&prog);
-	}
+	set_filter(w);
 	drain(w); /* what an earlier filter let through is dropped by port */
 	client = sc_open_on(SC_END_LOCAL, family);
 	{

@@ -60,6 +60,17 @@ void proc_kill_run_wide(int bound_ms);
  * bound); past it they get SIGXFSZ.  Where there is no such limit, a no-op. */
 void proc_set_output_cap(unsigned long bytes);
 /*
+ * Cases started from now on (1) are each lent a packet socket of the
+ * runner's on the loopback, made once and kept for the run, as descriptor
+ * 3 with SOCKCONF_WIRE_FD=3, for their capture (lib/wire_pcap.c): opening
+ * and closing a capture of their own costs the kernel two RCU grace
+ * periods (~30 ms a case).  Where there is none to lend (not Linux, no
+ * CAP_NET_RAW), SOCKCONF_WIRE_FD is empty.  Only for a case that runs
+ * here, in the runner's network namespace: not under a target's wrapper
+ * or setup.  0: nothing lent (the default).
+ */
+void proc_set_lend_capture(int on);
+/*
  * Surroundings a target makes for a case inside the case's own process,
  * before its program starts (lwip-linux: a network namespace and a tap):
  * 0, or -1 with a one-line message in err.

@@ -1,5 +1,6 @@
 /* platform_posix.c: the runner's platform layer on POSIX systems. */
 #include "platform.h"
+#include "capture_pool.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -100,6 +101,14 @@ void proc_set_output_cap(unsigned long bytes)
 	output_cap = bytes;
 }
 
+/* proc_set_lend_capture: cases started now are lent one of the pool's sockets (capture_pool.h) */
+static int lend_capture;
+
+void proc_set_lend_capture(int on)
+{
+	lend_capture = on;
+}
+
 static proc_setup_fn child_setup;
 static void *child_setup_ctx;
 
@@ -146,41 +155,44 @@ static int same_name(const char *a, const char *b)
 	return strncmp(a, b, n) == 0 && b[n] == a[n];
 }
 
-/* The k-th entry a case's environment gets put in: env's, then the mark. */
-static char *put_in(char *const env[], size_t nenv, char *mark, size_t k)
+/* The k-th entry a case's environment gets put in: env's, then the runner's own (the mark, ...). */
+static char *put_in(char *const env[], size_t nenv, char *const own[], size_t k)
 {
-	return k < nenv ? env[k] : mark;
+	return k < nenv ? env[k] : own[k - nenv];
 }
 
 /*
  * The environment a spawned case gets: the runner's, with each of `env`
- * and then `mark` put in as putenv(3) would (a later entry replaces an
- * earlier one of the same name).  A malloc'd array of borrowed strings.
+ * and then each of `own` (NULL-terminated) put in as putenv(3) would (a
+ * later entry replaces an earlier one of the same name).  A malloc'd array
+ * of borrowed strings.
  */
-static char **case_environment(char *const env[], char *mark)
+static char **case_environment(char *const env[], char *const own[])
 {
-	size_t nown = 0, nenv = 0, n = 0;
+	size_t nown = 0, nenv = 0, nput, n = 0;
 	char **out;
 
 	while (environ && environ[nown])
 		nown++;
 	while (env && env[nenv])
 		nenv++;
-	if (!(out = malloc((nown + nenv + 2) * sizeof *out)))
+	for (nput = nenv; own[nput - nenv]; nput++)
+		;
+	if (!(out = malloc((nown + nput + 1) * sizeof *out)))
 		return NULL;
 	for (size_t i = 0; i < nown; i++) { /* the runner's own, unless one put in replaces it */
 		size_t k = 0;
-		while (k <= nenv && !same_name(environ[i], put_in(env, nenv, mark, k)))
+		while (k < nput && !same_name(environ[i], put_in(env, nenv, own, k)))
 			k++;
-		if (k > nenv)
+		if (k == nput)
 			out[n++] = environ[i];
 	}
-	for (size_t i = 0; i <= nenv; i++) { /* each put in, unless a later one replaces it */
+	for (size_t i = 0; i < nput; i++) { /* each put in, unless a later one replaces it */
 		size_t k = i + 1;
-		while (k <= nenv && !same_name(put_in(env, nenv, mark, i), put_in(env, nenv, mark, k)))
+		while (k < nput && !same_name(put_in(env, nenv, own, i), put_in(env, nenv, own, k)))
 			k++;
-		if (k > nenv)
-			out[n++] = put_in(env, nenv, mark, i);
+		if (k == nput)
+			out[n++] = put_in(env, nenv, own, i);
 	}
 	out[n] = NULL;
 	return out;
@@ -188,7 +200,8 @@ static char **case_environment(char *const env[], char *mark)
 
 /*
  * posix_spawn: its own process group, the runner's signals at their
- * defaults and none blocked, stdout and stderr to the files, and, with
+ * defaults and none blocked, stdout and stderr to the files, a lent
+ * capture socket (wire_fd, or -1) as CAPTURE_POOL_CASE_FD, and, with
  * output_cap, a file size limit (SIGXFSZ past it).  posix_spawn has no
  * rlimit attribute: the runner lowers its own soft limit for the call and
  * puts it back (a process may always raise its soft limit to its hard one),
@@ -197,7 +210,7 @@ static char **case_environment(char *const env[], char *mark)
  * limit is still killed by the schedule's polling of its files' size.
  * 0, or the error (from the exec, or from making the process).
  */
-static int spawn_case(pid_t *pid, char *const argv[], char *const envp[], int out, int errfd)
+static int spawn_case(pid_t *pid, char *const argv[], char *const envp[], int out, int errfd, int wire_fd)
 {
 	posix_spawn_file_actions_t actions;
 	posix_spawnattr_t attr;
@@ -217,6 +230,7 @@ static int spawn_case(pid_t *pid, char *const argv[], char *const envp[], int ou
 		sigaddset(&defaults, runner_signals[i]);
 	if ((e = posix_spawn_file_actions_adddup2(&actions, out, STDOUT_FILENO)) == 0 &&
 	    (e = posix_spawn_file_actions_adddup2(&actions, errfd, STDERR_FILENO)) == 0 &&
+	    (wire_fd == -1 || (e = posix_spawn_file_actions_adddup2(&actions, wire_fd, CAPTURE_POOL_CASE_FD)) == 0) &&
 	    (e = posix_spawnattr_setpgroup(&attr, 0)) == 0 &&
 	    (e = posix_spawnattr_setsigmask(&attr, &none)) == 0 &&
 	    (e = posix_spawnattr_setsigdefault(&attr, &defaults)) == 0 &&
@@ -254,8 +268,8 @@ static int spawn_case(pid_t *pid, char *const argv[], char *const envp[], int ou
  * its program.  0; -1 with err, and errno the fork's (0 when it was the
  * setup or the exec); PROC_SETUP_FAILED.
  */
-static int fork_case(pid_t *pidp, char *const argv[], char *const env[], char *mark, int out, int errfd,
-		     const char *stdout_path, char *err, size_t errsize)
+static int fork_case(pid_t *pidp, char *const argv[], char *const env[], char *const own[], int out, int errfd,
+		     int wire_fd, const char *stdout_path, char *err, size_t errsize)
 {
 	int report[2];
 	pid_t pid, runner = getpid();
@@ -266,6 +280,13 @@ static int fork_case(pid_t *pidp, char *const argv[], char *const env[], char *m
 		return -1;
 	}
 	fcntl(report[1], F_SETFD, FD_CLOEXEC);
+	if (wire_fd != -1 && report[1] == CAPTURE_POOL_CASE_FD) { /* where the lent socket goes */
+		int moved = fcntl(report[1], F_DUPFD_CLOEXEC, CAPTURE_POOL_CASE_FD + 1);
+		if (moved != -1) {
+			close(report[1]);
+			report[1] = moved;
+		}
+	}
 	pid = fork();
 	if (pid == 0) {
 		struct sigaction sa;
@@ -289,6 +310,8 @@ static int fork_case(pid_t *pidp, char *const argv[], char *const env[], char *m
 		dup2(out, STDOUT_FILENO);
 		dup2(errfd, STDERR_FILENO);
 		close(report[0]);
+		if (wire_fd != -1)
+			dup2(wire_fd, CAPTURE_POOL_CASE_FD);
 		memset(&rep, 0, sizeof rep);
 		if (child_setup && child_setup(child_setup_ctx, rep.message, sizeof rep.message) == -1) {
 			rep.setup_failed = 1;
@@ -298,7 +321,8 @@ static int fork_case(pid_t *pidp, char *const argv[], char *const env[], char *m
 		}
 		for (size_t i = 0; env && env[i]; i++)
 			putenv(env[i]);
-		putenv(mark);
+		for (size_t i = 0; own[i]; i++)
+			putenv(own[i]);
 		execv(argv[0], argv);
 		rep.err = errno;
 		if (write(report[1], &rep, sizeof rep) < 0)
@@ -335,12 +359,21 @@ static int fork_case(pid_t *pidp, char *const argv[], char *const env[], char *m
 int proc_start(struct proc *p, char *const argv[], char *const env[], const char *stdout_path,
 	       const char *stderr_path, char *err, size_t errsize)
 {
-	int out, errfd, started;
+	int out, errfd, started, wire_fd = -1;
 	pid_t pid = -1;
-	char mark[64];
+	char mark[64], wire_env[48];
+	char *own[3] = {mark, NULL, NULL};
 
 	setup_child_pipe();
 	mark_of(getpid(), run_wide ? 0 : ++cases_started, mark, sizeof mark);
+	if (lend_capture && !run_wide) { /* "SOCKCONF_WIRE_FD=": none lent, whatever the runner's says */
+		wire_fd = capture_pool_take();
+		if (wire_fd == -1)
+			snprintf(wire_env, sizeof wire_env, "SOCKCONF_WIRE_FD=");
+		else
+			snprintf(wire_env, sizeof wire_env, "SOCKCONF_WIRE_FD=%d", CAPTURE_POOL_CASE_FD);
+		own[1] = wire_env;
+	}
 	out = open(stdout_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	errfd = open(stderr_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (out == -1 || errfd == -1) {
@@ -350,13 +383,14 @@ int proc_start(struct proc *p, char *const argv[], char *const env[], const char
 			close(out);
 		if (errfd != -1)
 			close(errfd);
+		capture_pool_lent(wire_fd, 0);
 		return -1;
 	}
 	if (child_setup || !SPAWN_REPORTS_EXEC_FAILURE) {
-		started = fork_case(&pid, argv, env, mark, out, errfd, stdout_path, err, errsize);
+		started = fork_case(&pid, argv, env, own, out, errfd, wire_fd, stdout_path, err, errsize);
 	} else {
-		char **envp = case_environment(env, mark);
-		int e = envp ? spawn_case(&pid, argv, envp, out, errfd) : ENOMEM;
+		char **envp = case_environment(env, own);
+		int e = envp ? spawn_case(&pid, argv, envp, out, errfd, wire_fd) : ENOMEM;
 
 		free(envp);
 		started = e ? -1 : 0;
@@ -370,6 +404,7 @@ int proc_start(struct proc *p, char *const argv[], char *const env[], const char
 	}
 	close(out);
 	close(errfd);
+	capture_pool_lent(wire_fd, started == 0 ? (long)pid : 0);
 	if (started != 0)
 		return started;
 	p->id = pid;
@@ -622,6 +657,8 @@ void proc_kill_group(struct proc *p)
 		return;
 	mark_of(getpid(), p->mark, mark, sizeof mark);
 	kill_marked(mark, 0, (pid_t)p->group, 2000, p->left_running, sizeof p->left_running);
+	/* nothing of the case holds its capture socket now, unless it left something running */
+	capture_pool_returned((long)p->id, p->left_running[0] == '\0');
 }
 
 void proc_kill_run_wide(int bound_ms)

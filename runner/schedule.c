@@ -184,9 +184,11 @@ static int start(const struct schedule *s, struct slot *sl, const struct unit *u
 	 * a target's wrapper writes files of its own, so its cases' output is polled instead */
 	proc_set_output_cap(s->wrap ? 0 : OUTPUT_CAP + 1);
 	proc_set_setup(s->setup, s->setup_ctx);
+	proc_set_lend_capture(!s->wrap && !s->setup); /* a case run here, in the runner's namespace */
 	started = proc_start(&sl->proc, argv, env, out_path, err_path, r->error, sizeof r->error);
 	proc_set_output_cap(0); /* the runner's other processes (a target's tools) are not bounded */
 	proc_set_setup(NULL, NULL);
+	proc_set_lend_capture(0);
 	if (started == PROC_SETUP_FAILED)
 		return -3; /* the target could not make the case's surroundings: the machine's */
 	if (started == -1) {
