@@ -1,14 +1,22 @@
 /*
- * gvisor_posix.c: the gvisor target on a Linux host (see target.h): each
- * case runs in its own sandbox, `runsc do`, on gVisor's own netstack.
+ * gvisor_posix.c: the gvisor target on a Linux host (see target.h): the
+ * whole run in one sandbox, `runsc do`, on gVisor's own netstack, with this
+ * runner inside it as a uml or qemu guest has it (target_posix.c reads its
+ * channel).  A sandbox a case would cost ~100 ms; one costs that once.
  *
  * The recipe, measured on Debian 12 (BRIEF §5):
- *   gvisor  runsc --root=DIR --network=none --net-raw [--rootless] do -quiet CASE;
- *           `runsc do` passes the environment through and keeps its bundle
- *           in $TMPDIR, so TMPDIR points into our scratch (a case killed at
- *           its timeout leaves its bundle there, removed with it).
+ *   gvisor  runsc --root=DIR --network=none --net-raw [--rootless] do -quiet
+ *           sh -c SCRIPT; `runsc do` passes the environment through and
+ *           keeps its bundle in $TMPDIR, so TMPDIR points into our scratch.
+ *           The sandbox sees this machine's files read-only, under a tmpfs
+ *           overlay: what the runner inside writes (its scratch, its JUnit
+ *           report, its case times) stays there, so the script prints those
+ *           files on the channel, which is the sandbox's stdout.  Output
+ *           files are separate files (stdout and stderr on one file
+ *           overwrite each other's writes).
  */
 
+#include "case_times.h"
 #include "summary.h"
 #include "target_posix.h"
 
@@ -60,8 +68,13 @@ static const char gvisor_probe[] =
 	"done\n"
 	"exit 0\n";
 
-int gvisor_prepare(struct target_wrap *w, struct identity *id, int label_given, char *err,
-		   size_t errsize)
+/*
+ * runsc found and able to start a sandbox, *w filled in (w->dir set by the
+ * caller; its argv runs a command in a sandbox), *id what the sandbox says
+ * it is.  0, or -1 with a message in err.
+ */
+static int gvisor_prepare(struct target_wrap *w, struct identity *id, int label_given, char *err,
+			  size_t errsize)
 {
 	char runsc[1024], version[64], *text, *line, *save = NULL;
 	char *probe[16];
@@ -74,7 +87,7 @@ int gvisor_prepare(struct target_wrap *w, struct identity *id, int label_given, 
 		snprintf(err, errsize, "--target gvisor: runsc is not installed (Debian: apt-get install runsc)");
 		return -1;
 	}
-	progress("starting a gVisor sandbox to read its identity; then each case runs in one of its own");
+	progress("starting a gVisor sandbox to read its identity; then the run's own");
 	/*
 	 * runsc do keeps its bundle in $TMPDIR and its sandbox, as an unprivileged
 	 * user, mounts its chroot there: our scratch is private (0700), so runsc
@@ -165,5 +178,66 @@ int gvisor_prepare(struct target_wrap *w, struct identity *id, int label_given, 
 		snprintf(named.kernel, sizeof named.kernel, "%s", version);
 		make_label(id->label, sizeof id->label, &named);
 	}
+	return 0;
+}
+
+/* Where the runner inside keeps its JUnit report: the sandbox's own /tmp. */
+#define GVISOR_JUNIT "/tmp/sockconf-junit.xml"
+
+int gvisor_setup(struct guest *g, const struct options *o, const char *exe_dir, const char *cases_dir,
+		 const char *div_dir, char *err, size_t errsize)
+{
+	char runner[1200], cases[1200], divs[1200], cmd[8192], envs[2048], run[10240];
+	char times[1400], q_times[1500], also[4096];
+	size_t n = 0;
+
+	snprintf(g->wrap.dir, sizeof g->wrap.dir, "%s/runsc", g->dir);
+	identity_of_this_machine(&g->id, "gvisor", o->label);
+	if (gvisor_prepare(&g->wrap, &g->id, o->label != NULL, err, errsize) == -1)
+		return -1;
+	g->have_id = 1;
+	snprintf(runner, sizeof runner, "%s/sockconf", exe_dir);
+	absolute(cases_dir, cases, sizeof cases);
+	absolute(div_dir, divs, sizeof divs);
+	/* the label is the host's (runsc's release): the runner inside finds gVisor's records by it */
+	if (guest_command(cmd, sizeof cmd, o, runner, cases, divs, g->id.label,
+			  o->junit_path ? GVISOR_JUNIT : NULL) == -1) {
+		snprintf(err, errsize, "--target gvisor: the command line is too long");
+		return -1;
+	}
+	if (guest_environment(envs, sizeof envs, NULL) == -1 ||
+	    (size_t)snprintf(run, sizeof run, "%s%s", envs, cmd) >= sizeof run) {
+		snprintf(err, errsize, "--target gvisor: the SOCKCONF_* settings passed to the sandbox are too long");
+		return -1;
+	}
+	/* the times steer the next run's schedule (case_times.h): kept here, by the host */
+	case_times_path(cases, g->id.label, times, sizeof times);
+	shell_quote(q_times, sizeof q_times, times);
+	snprintf(also, sizeof also,
+		 "  [ -f %s ] && sed 's/^/sockconf-junit: /' %s\n"
+		 "  [ -f %s ] && sed 's/^/sockconf-times: /' %s\n",
+		 GVISOR_JUNIT, GVISOR_JUNIT, q_times, q_times);
+	if ((size_t)snprintf(g->script, sizeof g->script,
+			     "# sockconf --target gvisor: the sandbox's one command\n"
+			     "B=\n" GUEST_RUN_AND_REPORT,
+			     "/tmp", run, "/tmp", "/tmp", also, "&1") >= sizeof g->script) {
+		snprintf(err, errsize, "--target gvisor: the sandbox's script is too long");
+		return -1;
+	}
+	while (g->wrap.argv[n] && n + 4 < sizeof g->argv / sizeof g->argv[0]) {
+		g->argv[n] = g->wrap.argv[n];
+		n++;
+	}
+	g->argv[n++] = "/bin/sh";
+	g->argv[n++] = "-c";
+	g->argv[n++] = g->script;
+	g->argv[n] = NULL;
+	for (n = 0; g->wrap.env[n] && n + 1 < sizeof g->env / sizeof g->env[0]; n++)
+		g->env[n] = g->wrap.env[n];
+	g->env[n] = NULL;
+	snprintf(g->channel, sizeof g->channel, "%s/channel", g->dir);
+	snprintf(g->out, sizeof g->out, "%s", g->channel);
+	snprintf(g->console, sizeof g->console, "%s/gvisor.err", g->dir); /* runsc's own messages */
+	g->bound_ms = 60000; /* a sandbox starts in ~0.2 s */
 	return 0;
 }
