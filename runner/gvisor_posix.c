@@ -17,7 +17,6 @@
  */
 
 #include "case_times.h"
-#include "summary.h"
 #include "target_posix.h"
 
 #include <errno.h>
@@ -54,31 +53,18 @@ static void runsc_version(const char *text, char *out, size_t size)
 }
 
 /*
- * What the sandbox says about itself: uname inside is gVisor's (fixed)
- * answer; the sysctls are the ones the runner reports natively
- * (plat_write_sysctls), read inside, where gVisor has them.
- */
-static const char gvisor_probe[] =
-	"uname -s; uname -r; uname -m\n"
-	"for n in net.ipv4.tcp_fin_timeout net.ipv4.tcp_rfc1337 net.ipv4.tcp_abort_on_overflow \\\n"
-	"         net.ipv4.tcp_max_orphans net.ipv4.tcp_orphan_retries net.ipv4.tcp_tw_reuse \\\n"
-	"         net.ipv4.tcp_rmem net.ipv4.tcp_wmem; do\n"
-	"  f=/proc/sys/$(echo $n | tr . /)\n"
-	"  [ -r $f ] && echo \"# sysctl $n = $(tr '\\t' ' ' < $f)\"\n"
-	"done\n"
-	"exit 0\n";
-
-/*
- * runsc found and able to start a sandbox, *w filled in (w->dir set by the
- * caller; its argv runs a command in a sandbox), *id what the sandbox says
- * it is.  0, or -1 with a message in err.
+ * runsc found, *w filled in (w->dir set by the caller; its argv runs a
+ * command in a sandbox), and *id what the host knows of the run: runsc's
+ * release (the stack's version), the host, and the label
+ * (gvisor-20221219-netstack-x86_64).  What the sandbox says of itself (its
+ * uname, its sysctls) the runner inside writes in its header.  0, or -1
+ * with a message in err.
  */
 static int gvisor_prepare(struct target_wrap *w, struct identity *id, int label_given, char *err,
 			  size_t errsize)
 {
-	char runsc[1024], version[64], *text, *line, *save = NULL;
-	char *probe[16];
-	char tmpdir[1200];
+	char runsc[1024], version[64], *text;
+	char path[1200];
 	struct proc_exit ex;
 	size_t n = 0;
 	char *argv_version[] = {runsc, "--version", NULL};
@@ -87,7 +73,6 @@ static int gvisor_prepare(struct target_wrap *w, struct identity *id, int label_
 		snprintf(err, errsize, "--target gvisor: runsc is not installed (Debian: apt-get install runsc)");
 		return -1;
 	}
-	progress("starting a gVisor sandbox to read its identity; then the run's own");
 	/*
 	 * runsc do keeps its bundle in $TMPDIR and its sandbox, as an unprivileged
 	 * user, mounts its chroot there: our scratch is private (0700), so runsc
@@ -122,56 +107,15 @@ static int gvisor_prepare(struct target_wrap *w, struct identity *id, int label_
 
 	if (run_bounded(argv_version, NULL, w->dir, "version", 30000, &ex, err, errsize) == -1)
 		return -1;
-	snprintf(tmpdir, sizeof tmpdir, "%s/version.out", w->dir);
-	text = slurp(tmpdir, NULL);
+	snprintf(path, sizeof path, "%s/version.out", w->dir);
+	text = slurp(path, NULL);
 	runsc_version(text ? text : "", version, sizeof version);
 	free(text);
 
-	/* the probe: does a sandbox start at all, and what does it say it is */
-	memcpy(probe, w->argv, (n + 1) * sizeof *probe);
-	probe[n] = "/bin/sh";
-	probe[n + 1] = "-c";
-	probe[n + 2] = (char *)gvisor_probe;
-	probe[n + 3] = NULL;
-	if (run_bounded(probe, w->env, w->dir, "probe", 60000, &ex, err, errsize) == -1)
-		return -1;
-	snprintf(tmpdir, sizeof tmpdir, "%s/probe.out", w->dir);
-	text = slurp(tmpdir, NULL);
-	if (ex.signo || ex.code != 0 || !text || !text[0]) {
-		char *e;
-		snprintf(tmpdir, sizeof tmpdir, "%s/probe.err", w->dir);
-		e = slurp(tmpdir, NULL);
-		snprintf(err, errsize, "--target gvisor: runsc cannot start a sandbox here (exit %d): %s",
-			 ex.signo ? 128 + ex.signo : ex.code, e ? tail_of(e, 300) : "");
-		for (char *p = err; *p; p++)
-			if (*p == '\n')
-				*p = ' ';
-		free(e);
-		free(text);
-		return -1;
-	}
 	snprintf(id->host, sizeof id->host, "%s %s %s", id->os, id->kernel, id->machine);
 	snprintf(id->target, sizeof id->target, "gvisor");
 	snprintf(id->stack, sizeof id->stack, "netstack"); /* gVisor's own, not the host's */
 	snprintf(id->stack_version, sizeof id->stack_version, "%s", version); /* runsc's release */
-	id->sysctls[0] = '\0';
-	n = 0;
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save), n++) {
-		if (n == 0)
-			snprintf(id->os, sizeof id->os, "%s", line);
-		else if (n == 1) /* gVisor's uname is fixed; say whose it is */
-			snprintf(id->kernel, sizeof id->kernel, "%s (gVisor runsc %s)", line, version);
-		else if (n == 2)
-			snprintf(id->machine, sizeof id->machine, "%s", line);
-		else if (strncmp(line, "# sysctl ", 9) == 0 &&
-			 strlen(id->sysctls) + strlen(line) + 2 < sizeof id->sysctls) {
-			strcat(id->sysctls, line);
-			strcat(id->sysctls, "\n");
-		}
-	}
-	free(text);
-	if (!id->sysctls[0]) /* none there: say so rather than show this machine's */
-		snprintf(id->sysctls, sizeof id->sysctls, "# sysctl (none readable in the sandbox)\n");
 	if (!label_given) { /* gvisor-20221219-netstack-x86_64: the release is runsc's */
 		struct identity named = *id;
 		snprintf(named.os, sizeof named.os, "gvisor");

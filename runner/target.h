@@ -33,17 +33,16 @@
  *           linux-<release>-agent-kernel-<machine>, lwip-<version>-agent-lwip-<machine>
  *           (agent_target.h: hello, faults of the link, reconnecting)
  *
- * The lwip
- * targets give each case the stack's settings (SOCKCONF_STACK, ...; lwip-linux
- * also its namespace, made in the case's process before it starts) and label
- * the run by what the first case says its stack is (CASE --stack).  uml,
- * qemu and gvisor run this runner again inside the guest (`--as-target uml`),
- * which applies the divergences and labels the run (gvisor: by the label
- * the host gives it, from runsc's release, with the header lines the
- * sandbox cannot know, the kernel's and the stack's, the host's, as a
- * sandbox a case had them); the host prints the guest's
- * TAP as it arrives, writes DIR/<label>.tap, and exits with the guest
- * runner's status.  A guest that panics, hangs past its bound or ends
+ * The lwip targets give each case the stack's settings (SOCKCONF_STACK, ...;
+ * lwip-linux also its namespace, made in the case's process before it
+ * starts) and label the run by what the first case says its stack is (CASE
+ * --stack).  uml, qemu and gvisor run this runner again inside the guest
+ * (`--as-target uml`), which applies the divergences and labels the run
+ * (gvisor: by the label the host gives it, from runsc's release; the host
+ * gives the header the lines the sandbox cannot know, the kernel's, the
+ * stack's, its own, as a sandbox a case had them); the host prints the
+ * guest's TAP as it arrives, writes DIR/<label>.tap, and exits with the
+ * guest runner's status.  A guest that panics, hangs past its bound or ends
  * without a verdict is an environment error: one message, exit 2.
  * Everything a target creates lives under the run's scratch directory and
  * is removed with it.
@@ -78,7 +77,7 @@ int target_cases_dir(const char *name, const char *exe_dir, char *out, size_t si
 
 /* How each case process of a per-case target is started. */
 struct target_wrap {
-	char *argv[12];   /* put before the case's path; argv[0] == NULL: nothing */
+	char *argv[12];   /* put before the case's path (gvisor: the sandbox's command); NULL: nothing */
 	char *env[12];    /* more "NAME=value" for each case; NULL-terminated */
 	/* run in each case's process before the case (platform.h); NULL: nothing */
 	proc_setup_fn setup;

@@ -148,21 +148,29 @@ static void channel_tap(struct channel *ch, const char *line)
 
 /*
  * gVisor's header lines the runner inside cannot know (it sees gVisor's
- * uname, its netstack as "the kernel"): the host's, from its probe, as a
- * per-case run wrote them.  1 when line was one of them (and is told).
+ * uname, its netstack as "the kernel"): whose kernel it is, the stack, and
+ * the host, as a sandbox a case had them.  1 when line was one of them
+ * (and is told).
  */
 static int sandbox_header_line(struct channel *ch, const char *line)
 {
-	static const char *const keys[] = {"# kernel: ", "# stack: ", "# stack-version: "};
-	const char *values[] = {ch->id->kernel, ch->id->stack, ch->id->stack_version};
 	char mine[1200];
 
-	for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
-		if (strncmp(line, keys[k], strlen(keys[k])) == 0) {
-			snprintf(mine, sizeof mine, "%s%s", keys[k], values[k]);
-			channel_tap(ch, mine);
-			return 1;
-		}
+	if (strncmp(line, "# kernel: ", 10) == 0) { /* gVisor's uname is fixed; say whose it is */
+		snprintf(mine, sizeof mine, "%s (gVisor runsc %s)", line, ch->id->stack_version);
+		channel_tap(ch, mine);
+		return 1;
+	}
+	if (strncmp(line, "# stack: ", 9) == 0) {
+		snprintf(mine, sizeof mine, "# stack: %s", ch->id->stack);
+		channel_tap(ch, mine);
+		return 1;
+	}
+	if (strncmp(line, "# stack-version: ", 17) == 0) {
+		snprintf(mine, sizeof mine, "# stack-version: %s", ch->id->stack_version);
+		channel_tap(ch, mine);
+		return 1;
+	}
 	if (strncmp(line, "# machine: ", 11) == 0 && ch->id->host[0]) {
 		channel_tap(ch, line);
 		snprintf(mine, sizeof mine, "# host: %s", ch->id->host);
@@ -461,19 +469,32 @@ int target_run_guest(const struct options *o, const struct catalog *cat, const c
 	}
 	fflush(stdout);
 	if (!ch.have_exit) {
-		console_reason(g->console, reason, sizeof reason);
+		const char *kind = g->have_id ? "sandbox" : "guest";
+
+		if (g->have_id) { /* no kernel: what runsc said */
+			char *said = slurp(g->console, NULL);
+			snprintf(reason, sizeof reason, "runsc said: %s",
+				 said && said[0] ? tail_of(said, 300) : "nothing");
+			for (char *q = reason; *q; q++)
+				if (*q == '\n')
+					*q = ' ';
+			for (size_t n = strlen(reason); n && reason[n - 1] == ' ';)
+				reason[--n] = '\0';
+			free(said);
+		} else
+			console_reason(g->console, reason, sizeof reason);
 		if (quiet)
-			fprintf(stderr, "sockconf: --target %s: the guest %s for %.0f s and was killed; %s\n",
-				o->target, ch.offset ? "went silent" : "said nothing",
+			fprintf(stderr, "sockconf: --target %s: the %s %s for %.0f s and was killed; %s\n",
+				o->target, kind, ch.offset ? "went silent" : "said nothing",
 				(plat_now_ms() - quiet_since) / 1000, reason);
 		else if (i == -1)
-			fprintf(stderr, "sockconf: --target %s: the guest gave no verdict within %d s and was killed; %s\n",
-				o->target, g->bound_ms / 1000, reason);
+			fprintf(stderr, "sockconf: --target %s: the %s gave no verdict within %d s and was killed; %s\n",
+				o->target, kind, g->bound_ms / 1000, reason);
 		else {
 			char *qerr = slurp(errpath, NULL);
 			int more = qerr && qerr[0] && strcmp(errpath, g->console) != 0;
-			fprintf(stderr, "sockconf: --target %s: the guest ended (%s %d) without a verdict; %s%s%s\n",
-				o->target, ex.signo ? "signal" : "exit", ex.signo ? ex.signo : ex.code,
+			fprintf(stderr, "sockconf: --target %s: the %s ended (%s %d) without a verdict; %s%s%s\n",
+				o->target, kind, ex.signo ? "signal" : "exit", ex.signo ? ex.signo : ex.code,
 				reason, more ? "; " : "", more ? tail_of(qerr, 300) : "");
 			free(qerr);
 		}

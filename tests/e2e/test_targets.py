@@ -197,6 +197,27 @@ def test_gvisor_real_suite_is_green_and_labelled_by_runsc(sockconf, real_cases_d
     assert "# TODO conforms to its own documents" in r.out
 
 
+def test_gvisor_sandbox_that_cannot_start_is_one_clear_line(sockconf, fake_cases, empty_divergences,
+                                                           tmp_path, scratch_root):
+    """A runsc that cannot start a sandbox (a stand-in on PATH): exit 2, and
+    what runsc said."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "runsc").write_text(
+        '#!/bin/sh\ncase "$*" in *--version*) echo "runsc version 0.0~20221219.0"; exit 0;; esac\n'
+        'echo "creating container: cannot create sandbox: permission denied" >&2\nexit 128\n')
+    (bin_dir / "runsc").chmod(0o755)
+    fc = fake_cases()
+    fc.add("a.case")
+    before = gvisor_dirs()
+    r = sockconf("--cases", fc.dir, "--divergences", empty_divergences, "run", "--no-out",
+                 "--target", "gvisor", env={"PATH": f"{bin_dir}:{os.environ['PATH']}"})
+    assert r.status == 2, r
+    assert r.err == ("sockconf: --target gvisor: the sandbox ended (exit 128) without a verdict; "
+                     "runsc said: creating container: cannot create sandbox: permission denied\n"), r
+    assert list(scratch_root.iterdir()) == [] and gvisor_dirs() == before
+
+
 @needs_gvisor
 def test_gvisor_runs_the_whole_run_in_one_sandbox_that_keeps_its_files(
         sockconf, fake_cases, empty_divergences, tmp_path):
