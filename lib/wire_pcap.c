@@ -466,7 +466,9 @@ static void drain(struct sc_wire *w)
  * count is OutSegs' growth less the TCP packets seen: it is read before and
  * after the packets are taken in, and only two equal readings (nothing sent
  * in between) make it sure; the later one counts, so a packet sent while
- * the others were taken in is a drop until a later reading.
+ * the others were taken in is a drop until a later reading.  (gVisor counts
+ * a segment and hands it to lo in one call: only a sender held up between
+ * the two for a whole reading would make a sure count high by its packet.)
  */
 static unsigned long capture_drops(struct sc_wire *w, int *sure)
 {
