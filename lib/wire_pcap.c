@@ -51,6 +51,7 @@
 
 #include <pcap/pcap.h>
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <time.h>
 #include <stdio.h>
@@ -73,6 +74,8 @@
 #define SNAPLEN 128 /* headers are all we read */
 #define PROBE_SYN 1
 #define PROBE_SYNACK 2
+/* how long a count is read again for a sure one while other traffic keeps packets on their way */
+#define SURE_WAIT_MS 500
 
 /* The process's one capture, opened on the first watch and kept for every family. */
 static struct {
@@ -88,11 +91,13 @@ static struct {
 	int link;              /* DLT_EN10MB (Linux lo, a tap), DLT_NULL/LOOP (BSD lo0), DLT_RAW (a feed) */
 	/* a packet socket's drop count where it has no PACKET_STATISTICS: the stack's own count
 	 * of segments sent (Tcp OutSegs) against the TCP packets seen arriving on loopback */
+	int counts_out_segs;
 	long out_segs_base;
 	unsigned long tcp_seen;
 	unsigned long stat_drops; /* PACKET_STATISTICS' tp_drops, summed (reading resets it) */
 	unsigned fake_drops;      /* SOCKCONF_WIRE_FAKE_DROPS: a test hook, see sockconf.h */
 	unsigned long drops_settled; /* the count at the last family's watch */
+	unsigned long drops_sure;    /* the last count read with nothing on its way: drops at least */
 } cap = {.packet_fd = -1};
 
 /*
@@ -267,6 +272,31 @@ static int read_packet_stats(unsigned long *drops)
 	return 0;
 }
 
+/*
+ * OutSegs once the packet socket has taken in every segment counted before
+ * it: read it, take in (and pass over) what is queued, read it again, until
+ * the two readings agree: no segment was sent in between, and the stack
+ * counts a segment before it hands it to lo.  The stack may carry other
+ * processes' traffic (a gVisor sandbox that runs the whole run): where it
+ * never rests within SURE_WAIT_MS, the first reading of the last try, so
+ * that a segment sent in between and passed over counts as a drop, which
+ * errs toward a failed check, never toward a passed one.  -1: no count.
+ */
+static long quiet_out_segs(int fd)
+{
+	unsigned char frame[SNAPLEN];
+	double deadline = now_ms() + SURE_WAIT_MS;
+	long before, after;
+
+	do {
+		before = tcp_out_segs();
+		while (recv(fd, frame, sizeof frame, MSG_TRUNC) != -1)
+			;
+		after = tcp_out_segs();
+	} while ((before < 0 || before != after) && after >= 0 && now_ms() < deadline);
+	return before < 0 || after < 0 ? -1 : before;
+}
+
 /* A packet socket on the loopback device: NULL, or why there is none. */
 static const char *open_packet_socket(const char *dev)
 {
@@ -296,12 +326,13 @@ static const char *open_packet_socket(const char *dev)
 		return NULL;
 	/*
 	 * No PACKET_STATISTICS (gVisor): count the drops as segments the stack
-	 * says it sent (Tcp OutSegs) that never arrived here.  A gVisor sandbox
-	 * carries this case's traffic alone, all of it on lo; traffic elsewhere
-	 * would only make the count err toward drops.
+	 * says it sent (Tcp OutSegs) that never arrived here, every TCP packet on
+	 * lo, whoever's: a gVisor sandbox has its traffic all on lo; traffic
+	 * elsewhere would only make the count err toward drops.
 	 */
-	cap.out_segs_base = tcp_out_segs();
-	if (cap.out_segs_base >= 0)
+	cap.out_segs_base = quiet_out_segs(fd);
+	cap.counts_out_segs = cap.out_segs_base >= 0;
+	if (cap.counts_out_segs)
 		return NULL;
 	close(fd);
 	cap.packet_fd = -1;
@@ -511,30 +542,57 @@ static void drain(struct sc_wire *w)
 	}
 }
 
-/* Packets the capture has dropped since it was opened. */
-static unsigned long capture_drops(void)
+/*
+ * Packets the capture has dropped since it was opened, w's taken in first:
+ * at least that many.  *sure when no packet can have been on its way, so
+ * that there were no fewer drops either.  Without PACKET_STATISTICS the
+ * count is OutSegs' growth less the TCP packets seen: it is read before and
+ * after the packets are taken in, and only two equal readings (nothing sent
+ * in between) make it sure; the later one counts, so a packet sent while
+ * the others were taken in is a drop until a later reading.  (gVisor counts
+ * a segment and hands it to lo in one call: only a sender held up between
+ * the two for a whole reading would make a sure count high by its packet.)
+ */
+static unsigned long capture_drops(struct sc_wire *w, int *sure)
 {
 	unsigned long n = 0;
 
+	*sure = 1;
 	if (cap.pcap) {
 		struct pcap_stat st;
+		drain(w);
 		if (pcap_stats(cap.pcap, &st) == 0)
 			n += (unsigned long)st.ps_drop + st.ps_ifdrop;
 	} else if (cap.observed) {
+		drain(w);
 		pthread_mutex_lock(&ring.lock);
 		n += ring.dropped;
 		pthread_mutex_unlock(&ring.lock);
 	}
 #ifdef SC_PACKET_SOCKET
-	else if (cap.packet_fd != -1) {
+	else if (cap.packet_fd != -1 && !cap.counts_out_segs) {
 		unsigned long drops;
-		long sent;
+		drain(w);
 		if (read_packet_stats(&drops) == 0)
 			n += drops;
-		else if ((sent = tcp_out_segs()) >= 0 && (unsigned long)(sent - cap.out_segs_base) > cap.tcp_seen)
-			n += (unsigned long)(sent - cap.out_segs_base) - cap.tcp_seen;
+	} else if (cap.packet_fd != -1) {
+		long before = tcp_out_segs(), sent;
+		drain(w);
+		sent = tcp_out_segs();
+		if (before < 0 || sent < 0) { /* OutSegs unreadable: every packet counts as lost */
+			*sure = 0;
+			n = LONG_MAX;
+		} else {
+			*sure = before == sent;
+			if ((unsigned long)(sent - cap.out_segs_base) > cap.tcp_seen)
+				n += (unsigned long)(sent - cap.out_segs_base) - cap.tcp_seen;
+		}
 	}
 #endif
+	else
+		drain(w);
+	if (*sure)
+		cap.drops_sure = n;
 	return n;
 }
 
@@ -558,25 +616,27 @@ static void wait_capture(int timeout_ms)
 /*
  * The capture's drops once what is on its way has come in: a packet the
  * stack has counted may still be on its way to a packet socket, so a
- * count above `floor` is re-read, briefly, before it is believed.
+ * count above `floor` (or, want_sure, one not sure) is read again, for the
+ * quiet window, or for SURE_WAIT_MS while other traffic keeps packets on
+ * their way (no reading sure yet), before it is believed; at least the
+ * count returned were dropped.
  */
-static unsigned long settled_drops(struct sc_wire *w, unsigned long floor)
+static unsigned long settled_drops(struct sc_wire *w, unsigned long floor, int want_sure)
 {
-	double deadline = now_ms() + sc_quiet_ms();
+	double start = now_ms();
 	unsigned long n;
+	int sure;
 
-	drain(w);
-	while ((n = capture_drops() + w->overflow) > floor && now_ms() < deadline) {
+	while (((n = capture_drops(w, &sure) + w->overflow) > floor || (want_sure && !sure)) &&
+	       now_ms() < start + (sure ? sc_quiet_ms() : SURE_WAIT_MS))
 		wait_capture(1);
-		drain(w);
-	}
 	return n;
 }
 
 /* Drops since the family's watch began, the made-up ones of the test hook included. */
 static unsigned long drops_since_watch(struct sc_wire *w)
 {
-	unsigned long n = settled_drops(w, w->drops_at_watch);
+	unsigned long n = settled_drops(w, w->drops_at_watch, 0);
 
 	return (n > w->drops_at_watch ? n - w->drops_at_watch : 0) + cap.fake_drops;
 }
@@ -908,7 +968,9 @@ static void start_watch(struct sc_wire *w)
 	w->analysed = 0;
 	w->overflow = 0;
 	w->retransmissions = 0;
-	w->drops_at_watch = settled_drops(w, cap.drops_settled); /* the probe's last segments in */
+	settled_drops(w, cap.drops_settled, 1); /* the probe's last segments in */
+	/* the count it surely reached: a packet then on its way is no drop before the watch */
+	w->drops_at_watch = cap.drops_sure;
 	cap.drops_settled = w->drops_at_watch;
 }
 

@@ -52,7 +52,7 @@ static char *gstr(struct guest *g, const char *fmt, ...)
 	return s;
 }
 
-/* A word for sh: single-quoted. */
+/* text as the file path, with permissions mode: 0, or -1 with errno. */
 static int write_text(const char *path, const char *text, int mode)
 {
 	FILE *f = fopen(path, "wb");
@@ -65,12 +65,8 @@ static int write_text(const char *path, const char *text, int mode)
 	return ok && chmod(path, (mode_t)mode) == 0 ? 0 : -1;
 }
 
-/*
- * The guest runner's command line: this run's options, the guest's own
- * paths, labelled as the target, no results file (the host writes it).
- */
-static int guest_command(char *out, size_t size, const struct options *o, const char *runner,
-			 const char *cases, const char *divs)
+int guest_command(char *out, size_t size, const struct options *o, const char *runner,
+		  const char *cases, const char *divs, const char *label, const char *junit)
 {
 	char word[1200], num[64];
 
@@ -99,9 +95,16 @@ static int guest_command(char *out, size_t size, const struct options *o, const 
 		append(out, size, " --link ");
 		append(out, size, word); /* digits, letters and ,=.%: one word for sh */
 	}
-	if (o->label) {
+	if (!label)
+		label = o->label;
+	if (label) {
 		append(out, size, " --label ");
-		shell_quote(word, sizeof word, o->label);
+		shell_quote(word, sizeof word, label);
+		append(out, size, word);
+	}
+	if (junit) {
+		append(out, size, " --junit ");
+		shell_quote(word, sizeof word, junit);
 		append(out, size, word);
 	}
 	for (size_t i = 0; i < o->nfilters; i++) {
@@ -114,16 +117,16 @@ static int guest_command(char *out, size_t size, const struct options *o, const 
 }
 
 /*
- * The guest starts with an empty environment: these settings of ours pass
- * through to its runner and cases (the stack ones too: the guest's runner
+ * The guest starts with an empty environment (gVisor's is runsc's: TMPDIR):
+ * these settings of ours pass through to its runner and cases (the stack ones too: the guest's runner
  * asks its first case which stack that makes, and labels the run by it; a
  * case there gets SOCKCONF_TIMEOUT_MS from the guest runner's --timeout, as
  * here), and SOCKCONF_PRELOAD=PATH (qemu), a
  * library copied into the initramfs, becomes their LD_PRELOAD, as it is for
  * a native run under LD_PRELOAD (tests/mutants); the init and busybox are
- * not preloaded.  Words for sh, each followed by a space; -1 when too long.
+ * not preloaded.
  */
-static int guest_environment(char *out, size_t size, const char *preload_in)
+int guest_environment(char *out, size_t size, const char *preload_in)
 {
 	static const char *const passed[] = {
 		"SOCKCONF_WAIT_MS",      "SOCKCONF_QUIET_MS",     "SOCKCONF_MUTANT",
@@ -151,15 +154,6 @@ static int guest_environment(char *out, size_t size, const char *preload_in)
 	}
 	return failed ? -1 : 0;
 }
-
-/* The end of both init scripts: run, report on the channel, power off. */
-#define GUEST_RUN_AND_REPORT                                                              \
-	"{\n"                                                                             \
-	"  TMPDIR=%s %s 2>%s/runner.err\n"                                                \
-	"  rc=$?\n"                                                                       \
-	"  $B sed 's/^/sockconf-stderr: /' %s/runner.err\n"                             \
-	"  echo \"sockconf-exit: $rc\"\n"                                                 \
-	"} >%s\n"
 
 /*
  * UML: this machine's root, read-only over hostfs, made writable for the
@@ -198,7 +192,7 @@ int uml_setup(struct guest *g, const struct options *o, const char *exe_dir, con
 		snprintf(err, errsize, "--target uml: cannot create %s: %s", out, strerror(errno));
 		return -1;
 	}
-	if (guest_command(cmd, sizeof cmd, o, runner, cases, divs) == -1) {
+	if (guest_command(cmd, sizeof cmd, o, runner, cases, divs, NULL, NULL) == -1) {
 		snprintf(err, errsize, "--target uml: the command line is too long");
 		return -1;
 	}
@@ -211,6 +205,7 @@ int uml_setup(struct guest *g, const struct options *o, const char *exe_dir, con
 	shell_quote(q_cwd, sizeof q_cwd, cwd);
 	snprintf(g->channel, sizeof g->channel, "%s/channel", out);
 	snprintf(g->console, sizeof g->console, "%s/console", g->dir);
+	snprintf(g->out, sizeof g->out, "%s", g->console);
 	snprintf(script, sizeof script,
 		 "#!%s sh\n"
 		 "# sockconf --target uml: the guest's init (pid 1).  First this machine's tree,\n"
@@ -240,7 +235,7 @@ int uml_setup(struct guest *g, const struct options *o, const char *exe_dir, con
 		 busybox, busybox, q_dir,
 		 /* --link: Debian's UML modules have sch_netem (it needs no other module); tc is this machine's */
 		 o->link.set ? "$B insmod $M/net/sched/sch_netem.ko\n" : "", q_cwd, "/tmp", run, "/tmp",
-		 "/tmp", "\"$G/out/channel\"");
+		 "/tmp", "", "\"$G/out/channel\"");
 	snprintf(init, sizeof init, "%s/init", g->dir);
 	if (write_text(init, script, 0755) == -1) {
 		snprintf(err, errsize, "--target uml: cannot write %s: %s", init, strerror(errno));
@@ -406,7 +401,8 @@ int qemu_setup(struct guest *g, const struct options *o, const char *exe_dir, co
 
 	snprintf(g->channel, sizeof g->channel, "%s/channel", g->dir);
 	snprintf(g->console, sizeof g->console, "%s/console", g->dir);
-	if (guest_command(cmd, sizeof cmd, o, "/sockconf", "/cases", "/divergences") == -1) {
+	snprintf(g->out, sizeof g->out, "%s", g->console);
+	if (guest_command(cmd, sizeof cmd, o, "/sockconf", "/cases", "/divergences", NULL, NULL) == -1) {
 		snprintf(err, errsize, "--target qemu: the command line is too long");
 		return -1;
 	}
@@ -462,7 +458,7 @@ int qemu_setup(struct guest *g, const struct options *o, const char *exe_dir, co
 		 "cd /\n" GUEST_RUN_AND_REPORT
 		 "$B sync\n"
 		 "$B poweroff -f\n",
-		 link_setup, libdirs, "/tmp", run, "/tmp", "/tmp", "/dev/ttyS1");
+		 link_setup, libdirs, "/tmp", run, "/tmp", "/tmp", "", "/dev/ttyS1");
 	initramfs_text(&fs, "init", script, 0755);
 	closed = initramfs_close(&fs);
 	if (failed)

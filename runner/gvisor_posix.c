@@ -1,15 +1,22 @@
 /*
- * gvisor_posix.c: the gvisor target on a Linux host (see target.h): each
- * case runs in its own sandbox, `runsc do`, on gVisor's own netstack.
+ * gvisor_posix.c: the gvisor target on a Linux host (see target.h): the
+ * whole run in one sandbox, `runsc do`, on gVisor's own netstack, with this
+ * runner inside it as a uml or qemu guest has it (target_posix.c reads its
+ * channel).  A sandbox a case would cost ~100 ms; one costs that once.
  *
  * The recipe, measured on Debian 12 (BRIEF §5):
- *   gvisor  runsc --root=DIR --network=none --net-raw [--rootless] do -quiet CASE;
- *           `runsc do` passes the environment through and keeps its bundle
- *           in $TMPDIR, so TMPDIR points into our scratch (a case killed at
- *           its timeout leaves its bundle there, removed with it).
+ *   gvisor  runsc --root=DIR --network=none --net-raw [--rootless] do -quiet
+ *           sh -c SCRIPT; `runsc do` passes the environment through and
+ *           keeps its bundle in $TMPDIR, so TMPDIR points into our scratch.
+ *           The sandbox sees this machine's files read-only, under a tmpfs
+ *           overlay: what the runner inside writes (its scratch, its JUnit
+ *           report, its case times) stays there, so the script prints those
+ *           files on the channel, which is the sandbox's stdout.  Output
+ *           files are separate files (stdout and stderr on one file
+ *           overwrite each other's writes).
  */
 
-#include "summary.h"
+#include "case_times.h"
 #include "target_posix.h"
 
 #include <errno.h>
@@ -46,26 +53,18 @@ static void runsc_version(const char *text, char *out, size_t size)
 }
 
 /*
- * What the sandbox says about itself: uname inside is gVisor's (fixed)
- * answer; the sysctls are the ones the runner reports natively
- * (plat_write_sysctls), read inside, where gVisor has them.
+ * runsc found, *w filled in (w->dir set by the caller; its argv runs a
+ * command in a sandbox), and *id what the host knows of the run: runsc's
+ * release (the stack's version), the host, and the label
+ * (gvisor-20221219-netstack-x86_64).  What the sandbox says of itself (its
+ * uname, its sysctls) the runner inside writes in its header.  0, or -1
+ * with a message in err.
  */
-static const char gvisor_probe[] =
-	"uname -s; uname -r; uname -m\n"
-	"for n in net.ipv4.tcp_fin_timeout net.ipv4.tcp_rfc1337 net.ipv4.tcp_abort_on_overflow \\\n"
-	"         net.ipv4.tcp_max_orphans net.ipv4.tcp_orphan_retries net.ipv4.tcp_tw_reuse \\\n"
-	"         net.ipv4.tcp_rmem net.ipv4.tcp_wmem; do\n"
-	"  f=/proc/sys/$(echo $n | tr . /)\n"
-	"  [ -r $f ] && echo \"# sysctl $n = $(tr '\\t' ' ' < $f)\"\n"
-	"done\n"
-	"exit 0\n";
-
-int gvisor_prepare(struct target_wrap *w, struct identity *id, int label_given, char *err,
-		   size_t errsize)
+static int gvisor_prepare(struct target_wrap *w, struct identity *id, int label_given, char *err,
+			  size_t errsize)
 {
-	char runsc[1024], version[64], *text, *line, *save = NULL;
-	char *probe[16];
-	char tmpdir[1200];
+	char runsc[1024], version[64], *text;
+	char path[1200];
 	struct proc_exit ex;
 	size_t n = 0;
 	char *argv_version[] = {runsc, "--version", NULL};
@@ -74,7 +73,6 @@ int gvisor_prepare(struct target_wrap *w, struct identity *id, int label_given, 
 		snprintf(err, errsize, "--target gvisor: runsc is not installed (Debian: apt-get install runsc)");
 		return -1;
 	}
-	progress("starting a gVisor sandbox to read its identity; then each case runs in one of its own");
 	/*
 	 * runsc do keeps its bundle in $TMPDIR and its sandbox, as an unprivileged
 	 * user, mounts its chroot there: our scratch is private (0700), so runsc
@@ -109,61 +107,81 @@ int gvisor_prepare(struct target_wrap *w, struct identity *id, int label_given, 
 
 	if (run_bounded(argv_version, NULL, w->dir, "version", 30000, &ex, err, errsize) == -1)
 		return -1;
-	snprintf(tmpdir, sizeof tmpdir, "%s/version.out", w->dir);
-	text = slurp(tmpdir, NULL);
+	snprintf(path, sizeof path, "%s/version.out", w->dir);
+	text = slurp(path, NULL);
 	runsc_version(text ? text : "", version, sizeof version);
 	free(text);
 
-	/* the probe: does a sandbox start at all, and what does it say it is */
-	memcpy(probe, w->argv, (n + 1) * sizeof *probe);
-	probe[n] = "/bin/sh";
-	probe[n + 1] = "-c";
-	probe[n + 2] = (char *)gvisor_probe;
-	probe[n + 3] = NULL;
-	if (run_bounded(probe, w->env, w->dir, "probe", 60000, &ex, err, errsize) == -1)
-		return -1;
-	snprintf(tmpdir, sizeof tmpdir, "%s/probe.out", w->dir);
-	text = slurp(tmpdir, NULL);
-	if (ex.signo || ex.code != 0 || !text || !text[0]) {
-		char *e;
-		snprintf(tmpdir, sizeof tmpdir, "%s/probe.err", w->dir);
-		e = slurp(tmpdir, NULL);
-		snprintf(err, errsize, "--target gvisor: runsc cannot start a sandbox here (exit %d): %s",
-			 ex.signo ? 128 + ex.signo : ex.code, e ? tail_of(e, 300) : "");
-		for (char *p = err; *p; p++)
-			if (*p == '\n')
-				*p = ' ';
-		free(e);
-		free(text);
-		return -1;
-	}
 	snprintf(id->host, sizeof id->host, "%s %s %s", id->os, id->kernel, id->machine);
 	snprintf(id->target, sizeof id->target, "gvisor");
 	snprintf(id->stack, sizeof id->stack, "netstack"); /* gVisor's own, not the host's */
 	snprintf(id->stack_version, sizeof id->stack_version, "%s", version); /* runsc's release */
-	id->sysctls[0] = '\0';
-	n = 0;
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save), n++) {
-		if (n == 0)
-			snprintf(id->os, sizeof id->os, "%s", line);
-		else if (n == 1) /* gVisor's uname is fixed; say whose it is */
-			snprintf(id->kernel, sizeof id->kernel, "%s (gVisor runsc %s)", line, version);
-		else if (n == 2)
-			snprintf(id->machine, sizeof id->machine, "%s", line);
-		else if (strncmp(line, "# sysctl ", 9) == 0 &&
-			 strlen(id->sysctls) + strlen(line) + 2 < sizeof id->sysctls) {
-			strcat(id->sysctls, line);
-			strcat(id->sysctls, "\n");
-		}
-	}
-	free(text);
-	if (!id->sysctls[0]) /* none there: say so rather than show this machine's */
-		snprintf(id->sysctls, sizeof id->sysctls, "# sysctl (none readable in the sandbox)\n");
 	if (!label_given) { /* gvisor-20221219-netstack-x86_64: the release is runsc's */
 		struct identity named = *id;
 		snprintf(named.os, sizeof named.os, "gvisor");
 		snprintf(named.kernel, sizeof named.kernel, "%s", version);
 		make_label(id->label, sizeof id->label, &named);
 	}
+	return 0;
+}
+
+/* Where the runner inside keeps its JUnit report: the sandbox's own /tmp. */
+#define GVISOR_JUNIT "/tmp/sockconf-junit.xml"
+
+int gvisor_setup(struct guest *g, const struct options *o, const char *exe_dir, const char *cases_dir,
+		 const char *div_dir, char *err, size_t errsize)
+{
+	char runner[1200], cases[1200], divs[1200], cmd[8192], envs[2048], run[10240];
+	char times[1400], q_times[1500], also[4096];
+	size_t n = 0;
+
+	snprintf(g->wrap.dir, sizeof g->wrap.dir, "%s/runsc", g->dir);
+	identity_of_this_machine(&g->id, "gvisor", o->label);
+	if (gvisor_prepare(&g->wrap, &g->id, o->label != NULL, err, errsize) == -1)
+		return -1;
+	g->have_id = 1;
+	snprintf(runner, sizeof runner, "%s/sockconf", exe_dir);
+	absolute(cases_dir, cases, sizeof cases);
+	absolute(div_dir, divs, sizeof divs);
+	/* the label is the host's (runsc's release): the runner inside finds gVisor's records by it */
+	if (guest_command(cmd, sizeof cmd, o, runner, cases, divs, g->id.label,
+			  o->junit_path ? GVISOR_JUNIT : NULL) == -1) {
+		snprintf(err, errsize, "--target gvisor: the command line is too long");
+		return -1;
+	}
+	if (guest_environment(envs, sizeof envs, NULL) == -1 ||
+	    (size_t)snprintf(run, sizeof run, "%s%s", envs, cmd) >= sizeof run) {
+		snprintf(err, errsize, "--target gvisor: the SOCKCONF_* settings passed to the sandbox are too long");
+		return -1;
+	}
+	/* the times steer the next run's schedule (case_times.h): kept here, by the host */
+	case_times_path(cases, g->id.label, times, sizeof times);
+	shell_quote(q_times, sizeof q_times, times);
+	snprintf(also, sizeof also,
+		 "  [ -f %s ] && sed 's/^/sockconf-junit: /' %s\n"
+		 "  [ -f %s ] && sed 's/^/sockconf-times: /' %s\n",
+		 GVISOR_JUNIT, GVISOR_JUNIT, q_times, q_times);
+	if ((size_t)snprintf(g->script, sizeof g->script,
+			     "# sockconf --target gvisor: the sandbox's one command\n"
+			     "B=\n" GUEST_RUN_AND_REPORT,
+			     "/tmp", run, "/tmp", "/tmp", also, "&1") >= sizeof g->script) {
+		snprintf(err, errsize, "--target gvisor: the sandbox's script is too long");
+		return -1;
+	}
+	while (g->wrap.argv[n] && n + 4 < sizeof g->argv / sizeof g->argv[0]) {
+		g->argv[n] = g->wrap.argv[n];
+		n++;
+	}
+	g->argv[n++] = "/bin/sh";
+	g->argv[n++] = "-c";
+	g->argv[n++] = g->script;
+	g->argv[n] = NULL;
+	for (n = 0; g->wrap.env[n] && n + 1 < sizeof g->env / sizeof g->env[0]; n++)
+		g->env[n] = g->wrap.env[n];
+	g->env[n] = NULL;
+	snprintf(g->channel, sizeof g->channel, "%s/channel", g->dir);
+	snprintf(g->out, sizeof g->out, "%s", g->channel);
+	snprintf(g->console, sizeof g->console, "%s/gvisor.err", g->dir); /* runsc's own messages */
+	g->bound_ms = 60000; /* a sandbox starts in ~0.2 s */
 	return 0;
 }

@@ -527,7 +527,7 @@ int main(int argc, char **argv)
 	}
 	plat_catch_interrupts();
 	plat_own_descendants(); /* no case outlives the runner, even one killed with SIGKILL */
-	if (o.command == CMD_RUN && target_is_guest(o.target)) /* the run happens inside a guest */
+	if (o.command == CMD_RUN && target_runs_inside(o.target)) /* the run happens inside a guest */
 		status = target_run_guest(&o, &cat, exe_dir, cases_dir, div_dir, scratch);
 	else
 		status = o.command == CMD_LIST ? list_target_cases(&o, &cat, scratch)

@@ -101,6 +101,7 @@ unsigned plat_cpu_count(void);
  * The machine's CPU time so far, all CPUs together, in ms: busy and idle.
  * Two readings tell how much of the machine sat idle between them.  0, or
  * -1 where the platform does not say (the BSDs, macOS: nothing fills idle CPUs).
+ * Inside a gVisor sandbox, which counts none, the machine is the runner's.
  */
 struct plat_cpu_times {
 	double busy_ms, idle_ms;

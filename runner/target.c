@@ -1,6 +1,6 @@
 /*
  * target.c: the targets a run can have.  native runs each case here;
- * gvisor wraps each case in a sandbox; lwip and lwip-linux run each case
+ * gvisor runs this runner inside one sandbox; lwip and lwip-linux run each case
  * here on lwIP (stack_target.c); wine runs each case of the Windows build
  * under Wine (wine_posix.c); agent:... runs each case here with its end on an
  * agent's stack (agent_target.c); uml and qemu boot a guest once and run this
@@ -32,6 +32,11 @@ int target_is_lwip(const char *name)
 int target_is_guest(const char *name)
 {
 	return strcmp(name, "uml") == 0 || strcmp(name, "qemu") == 0;
+}
+
+int target_runs_inside(const char *name)
+{
+	return target_is_guest(name) || strcmp(name, "gvisor") == 0;
 }
 
 const char *target_exe_suffix(const char *name)

@@ -2,8 +2,8 @@
  * target.h: where the cases run (--target).
  *
  *   native  this machine's kernel, each case as its own process (default)
- *   gvisor  each case inside gVisor (`runsc do`), on gVisor's own netstack
- *           with loopback only; labelled gvisor-<runsc version>
+ *   gvisor  the whole run inside one gVisor sandbox (`runsc do`), on gVisor's
+ *           own netstack with loopback only; labelled gvisor-<runsc version>
  *   lwip    each case here with both ends on lwIP, in the case's process over
  *           lwIP's own loopback netif (SOCKCONF_STACK=lwip); labelled
  *           lwip-<lwIP version>-lwip-<machine>
@@ -33,15 +33,16 @@
  *           linux-<release>-agent-kernel-<machine>, lwip-<version>-agent-lwip-<machine>
  *           (agent_target.h: hello, faults of the link, reconnecting)
  *
- * gvisor wraps each case: the scheduler starts `runsc ... do CASE` instead
- * of CASE, and the run is labelled by what the sandbox reports.  The lwip
- * targets give each case the stack's settings (SOCKCONF_STACK, ...; lwip-linux
- * also its namespace, made in the case's process before it starts) and label
- * the run by what the first case says its stack is (CASE --stack).  uml and
- * qemu run this runner again inside the guest (`--as-target uml`), which
- * applies the divergences and labels the run; the host prints the guest's
- * TAP as it arrives, writes DIR/<label>.tap, and exits with the guest
- * runner's status.  A guest that panics, hangs past its bound or ends
+ * The lwip targets give each case the stack's settings (SOCKCONF_STACK, ...;
+ * lwip-linux also its namespace, made in the case's process before it
+ * starts) and label the run by what the first case says its stack is (CASE
+ * --stack).  uml, qemu and gvisor run this runner again inside the guest
+ * (`--as-target uml`), which applies the divergences and labels the run
+ * (gvisor: by the label the host gives it, from runsc's release; the host
+ * gives the header the lines the sandbox cannot know, the kernel's, the
+ * stack's, its own, as a sandbox a case had them); the host prints the
+ * guest's TAP as it arrives, writes DIR/<label>.tap, and exits with the
+ * guest runner's status.  A guest that panics, hangs past its bound or ends
  * without a verdict is an environment error: one message, exit 2.
  * Everything a target creates lives under the run's scratch directory and
  * is removed with it.
@@ -60,8 +61,10 @@
 
 /* 1 when the runner knows the target `name`. */
 int target_known(const char *name);
-/* 1 for the targets that boot a guest and run the whole run inside it. */
+/* 1 for the targets that boot a guest kernel and run the whole run inside it. */
 int target_is_guest(const char *name);
+/* 1 where this runner runs again inside the target (the guests, gvisor's sandbox). */
+int target_runs_inside(const char *name);
 /* How the target's case programs are named: ".exe" for wine, else this platform's suffix. */
 const char *target_exe_suffix(const char *name);
 /*
@@ -74,7 +77,7 @@ int target_cases_dir(const char *name, const char *exe_dir, char *out, size_t si
 
 /* How each case process of a per-case target is started. */
 struct target_wrap {
-	char *argv[12];   /* put before the case's path; argv[0] == NULL: nothing */
+	char *argv[12];   /* put before the case's path (gvisor: the sandbox's command); NULL: nothing */
 	char *env[12];    /* more "NAME=value" for each case; NULL-terminated */
 	/* run in each case's process before the case (platform.h); NULL: nothing */
 	proc_setup_fn setup;
@@ -91,7 +94,7 @@ struct target_wrap {
 int target_is_lwip(const char *name);
 
 /*
- * Get a per-case target (native, gvisor, lwip, lwip-linux) ready in the
+ * Get a per-case target (native, lwip, lwip-linux, wine) ready in the
  * scratch directory: check that its tool works, fill *w, and describe the
  * platform in *id (kernel, stack, sysctls; the label too unless
  * label_given).  A target that names its stack asks the first runnable case
@@ -104,8 +107,9 @@ int target_prepare(struct target_wrap *w, const char *target, const struct catal
 void target_finish(struct target_wrap *w);
 
 /*
- * Run the selection inside a guest target (uml, qemu): boot it, run the
- * runner in it, print its TAP, write the results file.  Returns the exit
+ * Run the selection inside a guest target (uml, qemu) or gvisor's sandbox:
+ * boot or start it, run the runner in it, print its TAP, write the results
+ * file (and gvisor's --junit FILE and case times).  Returns the exit
  * status: the guest runner's, 2 when the guest gave no verdict, 128+signo
  * when interrupted.
  */

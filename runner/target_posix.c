@@ -1,15 +1,20 @@
 /*
- * target_posix.c: the targets on a Linux host (see target.h): gVisor and Wine
- * wrap each case, UML and QEMU boot a guest once and run this runner inside
- * it.  The parts (target_posix.h): gvisor_posix.c, wine_posix.c,
- * guest_posix.c (with the recipes, measured on Debian 12), initramfs_posix.c
- * and hosttools_posix.c; here what target.h promises, and the guest's channel.
+ * target_posix.c: the targets on a Linux host (see target.h): Wine wraps
+ * each case; UML and QEMU boot a guest once, and gVisor starts one sandbox,
+ * and run this runner inside it.  The parts (target_posix.h):
+ * gvisor_posix.c, wine_posix.c, guest_posix.c (with the recipes, measured
+ * on Debian 12), initramfs_posix.c and hosttools_posix.c; here what
+ * target.h promises, and the guest's channel.
  *
- * Both guests write one channel: the guest runner's TAP, its stderr as
- * "sockconf-stderr: " lines, then "sockconf-exit: N".
+ * Each guest writes one channel: the guest runner's TAP, its stderr as
+ * "sockconf-stderr: " lines, gVisor's JUnit report and case times as
+ * "sockconf-junit: " and "sockconf-times: " lines (the sandbox cannot
+ * write here), then "sockconf-exit: N".
  */
 
 #include "atomic_file.h"
+#include "case_times.h"
+#include "junit.h"
 #include "stack_target.h"
 #include "summary.h"
 #include "target_posix.h"
@@ -79,14 +84,8 @@ int target_prepare(struct target_wrap *w, const char *target, const struct catal
 		}
 		return 0;
 	}
-	if (strcmp(target, "gvisor") != 0) /* native: the stack lib is told to use, if any */
-		return stack_from_environment(w, cat, id, label_given, scratch, err, errsize);
-	snprintf(w->dir, sizeof w->dir, "%s/gvisor", scratch);
-	if (gvisor_prepare(w, id, label_given, err, errsize) == -1) {
-		target_finish(w);
-		return -1;
-	}
-	return 0;
+	/* native: the stack lib is told to use, if any */
+	return stack_from_environment(w, cat, id, label_given, scratch, err, errsize);
 }
 
 void target_finish(struct target_wrap *w)
@@ -103,16 +102,83 @@ void target_finish(struct target_wrap *w)
 
 /* ---- the channel ---------------------------------------------------------------- */
 
+/* A text that grows line by line (the TAP, what the guest passes back). */
+struct lines {
+	char *s;
+	size_t n, cap;
+	int failed;  /* memory ran out: the text is not whole */
+};
+
+static void lines_add(struct lines *t, const char *line, size_t n)
+{
+	if (t->n + n + 2 > t->cap) {
+		size_t cap = (t->cap + n + 2) * 2;
+		char *more = realloc(t->s, cap);
+		if (!more) {
+			t->failed = 1;
+			return;
+		}
+		t->s = more;
+		t->cap = cap;
+	}
+	memcpy(t->s + t->n, line, n);
+	t->n += n;
+	t->s[t->n++] = '\n';
+	t->s[t->n] = '\0';
+}
+
 struct channel {
 	size_t offset;       /* read so far */
 	char line[8192];     /* a line not yet complete */
 	size_t nline;
-	char *tap;           /* the TAP, for the results file */
-	size_t ntap, captap;
-	int have_exit, exit_code, have_plan;
+	struct lines tap;    /* the TAP, for the results file */
+	struct lines junit, times; /* gvisor: the guest runner's JUnit report and case times */
+	int have_exit, exit_code, have_plan, past_header;
 	char label[160];
 	char command[1024];  /* this runner's command line, for the guest's "# command:" */
+	const struct identity *id; /* gvisor: the sandbox's identity, for what it cannot know */
 };
+
+/* A TAP line on stdout and in the results file's text. */
+static void channel_tap(struct channel *ch, const char *line)
+{
+	printf("%s\n", line);
+	lines_add(&ch->tap, line, strlen(line));
+}
+
+/*
+ * gVisor's header lines the runner inside cannot know (it sees gVisor's
+ * uname, its netstack as "the kernel"): whose kernel it is, the stack, and
+ * the host, as a sandbox a case had them.  1 when line was one of them
+ * (and is told).
+ */
+static int sandbox_header_line(struct channel *ch, const char *line)
+{
+	char mine[1200];
+
+	if (strncmp(line, "# kernel: ", 10) == 0) { /* gVisor's uname is fixed; say whose it is */
+		snprintf(mine, sizeof mine, "%s (gVisor runsc %s)", line, ch->id->stack_version);
+		channel_tap(ch, mine);
+		return 1;
+	}
+	if (strncmp(line, "# stack: ", 9) == 0) {
+		snprintf(mine, sizeof mine, "# stack: %s", ch->id->stack);
+		channel_tap(ch, mine);
+		return 1;
+	}
+	if (strncmp(line, "# stack-version: ", 17) == 0) {
+		snprintf(mine, sizeof mine, "# stack-version: %s", ch->id->stack_version);
+		channel_tap(ch, mine);
+		return 1;
+	}
+	if (strncmp(line, "# machine: ", 11) == 0 && ch->id->host[0]) {
+		channel_tap(ch, line);
+		snprintf(mine, sizeof mine, "# host: %s", ch->id->host);
+		channel_tap(ch, mine);
+		return 1;
+	}
+	return 0;
+}
 
 static void channel_line(struct channel *ch, char *line)
 {
@@ -129,29 +195,29 @@ static void channel_line(struct channel *ch, char *line)
 		fprintf(stderr, "%s\n", line + 17);
 		return;
 	}
+	if (strncmp(line, "sockconf-junit: ", 16) == 0) {
+		lines_add(&ch->junit, line + 16, n - 16);
+		return;
+	}
+	if (strncmp(line, "sockconf-times: ", 16) == 0) {
+		lines_add(&ch->times, line + 16, n - 16);
+		return;
+	}
 	if (!ch->label[0] && strncmp(line, "# label: ", 9) == 0)
 		snprintf(ch->label, sizeof ch->label, "%s", line + 9);
+	if (strncmp(line, "# Subtest", 9) == 0 || strncmp(line, "ok ", 3) == 0 ||
+	    strncmp(line, "not ok ", 7) == 0)
+		ch->past_header = 1;
+	if (ch->id && !ch->past_header && sandbox_header_line(ch, line))
+		return;
 	/* the run was asked for here, not by the guest's init */
 	if (ch->command[0] && strncmp(line, "# command: ", 11) == 0) {
 		snprintf(ch->line, sizeof ch->line, "# command: %s", ch->command);
 		line = ch->line;
-		n = strlen(line);
 	}
 	if (strncmp(line, "1..", 3) == 0)
 		ch->have_plan = 1;
-	printf("%s\n", line);
-	if (ch->ntap + n + 2 > ch->captap) {
-		size_t cap = (ch->captap + n + 2) * 2;
-		char *more = realloc(ch->tap, cap);
-		if (!more)
-			return;
-		ch->tap = more;
-		ch->captap = cap;
-	}
-	memcpy(ch->tap + ch->ntap, line, n);
-	ch->ntap += n;
-	ch->tap[ch->ntap++] = '\n';
-	ch->tap[ch->ntap] = '\0';
+	channel_tap(ch, line);
 }
 
 /* Hand on whatever complete lines the guest has written since the last look. */
@@ -280,6 +346,27 @@ static int safe_label(const char *s)
 	return label_check(s, why, sizeof why) == 0;
 }
 
+/* The guest runner's case times, kept where a run here keeps them (case_times.h): 0, or -1. */
+static int keep_times(const char *cases_dir, const char *label, const struct lines *times)
+{
+	struct atomic_file a;
+	char path[1300], dir[1300];
+
+	if (!safe_label(label))
+		return -1;
+	case_times_path(cases_dir, label, path, sizeof path);
+	snprintf(dir, sizeof dir, "%s", path);
+	if (strrchr(dir, '/'))
+		*strrchr(dir, '/') = '\0';
+	if (plat_mkdir_p(dir) == -1 || atomic_file_open(&a, path) == -1)
+		return -1;
+	if (fwrite(times->s, 1, times->n, a.f) != times->n) {
+		atomic_file_discard(&a);
+		return -1;
+	}
+	return atomic_file_commit(&a);
+}
+
 int target_run_guest(const struct options *o, const struct catalog *cat, const char *exe_dir,
 		     const char *cases_dir, const char *div_dir, const char *scratch)
 {
@@ -287,6 +374,8 @@ int target_run_guest(const struct options *o, const struct catalog *cat, const c
 	struct channel ch;
 	struct proc p;
 	struct proc_exit ex = {0, 0};
+	struct junit junit;
+	int junit_open_ok = 0;
 	char err[2048], reason[1024], errpath[1300];
 	const char *bound_env = getenv("SOCKCONF_GUEST_TIMEOUT");
 	double deadline, quiet_since, boot_ms;
@@ -309,10 +398,22 @@ int target_run_guest(const struct options *o, const struct catalog *cat, const c
 		goto out;
 	}
 	err[0] = '\0';
-	if ((strcmp(o->target, "uml") == 0 ? uml_setup : qemu_setup)(g, o, exe_dir, cases_dir,
-								      div_dir, err, sizeof err) == -1) {
+	if ((strcmp(o->target, "uml") == 0 ? uml_setup : strcmp(o->target, "qemu") == 0 ? qemu_setup
+											: gvisor_setup)(
+		    g, o, exe_dir, cases_dir, div_dir, err, sizeof err) == -1) {
 		fprintf(stderr, "sockconf: %s\n", err);
 		goto out;
+	}
+	if (g->have_id)
+		ch.id = &g->id;
+	/* an unwritable --junit FILE stops the run before it starts, as a run here does */
+	if (o->junit_path) {
+		if (junit_open(&junit, o->junit_path, &g->id) == -1) {
+			fprintf(stderr, "sockconf: cannot write the JUnit report %s: %s\n", o->junit_path,
+				strerror(errno));
+			goto out;
+		}
+		junit_open_ok = 1;
 	}
 	/* the bound: the boot, then every case at its timeout, as many at once as the guest runs */
 	boot_ms = g->bound_ms;
@@ -321,9 +422,12 @@ int target_run_guest(const struct options *o, const struct catalog *cat, const c
 	if (bound_env && atof(bound_env) > 0) /* for tests: one bound for everything */
 		boot_ms = g->bound_ms = (int)(atof(bound_env) * 1000);
 
-	snprintf(errpath, sizeof errpath, "%s/%s.err", g->dir, o->target);
-	progress("booting the %s guest; its runner then runs %zu cases", o->target, cat->n * o->repeat);
-	if (proc_start(&p, g->argv, g->env, g->console, errpath, err, sizeof err) == -1) {
+	snprintf(errpath, sizeof errpath, "%s/%s.err", g->dir, o->target); /* gvisor: the console */
+	progress(g->have_id ? "starting the %s sandbox; its runner then runs %zu cases"
+			    : "booting the %s guest; its runner then runs %zu cases",
+		 o->target, cat->n * o->repeat);
+	if (proc_start(&p, g->argv, g->env, g->out, strcmp(g->out, g->console) ? g->console : errpath,
+		       err, sizeof err) == -1) {
 		fprintf(stderr, "sockconf: --target %s: %s\n", o->target, err);
 		goto out;
 	}
@@ -365,19 +469,33 @@ int target_run_guest(const struct options *o, const struct catalog *cat, const c
 	}
 	fflush(stdout);
 	if (!ch.have_exit) {
-		console_reason(g->console, reason, sizeof reason);
+		const char *kind = g->have_id ? "sandbox" : "guest";
+
+		if (g->have_id) { /* no kernel: what runsc said */
+			char *said = slurp(g->console, NULL);
+			snprintf(reason, sizeof reason, "runsc said: %s",
+				 said && said[0] ? tail_of(said, 300) : "nothing");
+			for (char *q = reason; *q; q++)
+				if (*q == '\n')
+					*q = ' ';
+			for (size_t n = strlen(reason); n && reason[n - 1] == ' ';)
+				reason[--n] = '\0';
+			free(said);
+		} else
+			console_reason(g->console, reason, sizeof reason);
 		if (quiet)
-			fprintf(stderr, "sockconf: --target %s: the guest %s for %.0f s and was killed; %s\n",
-				o->target, ch.offset ? "went silent" : "said nothing",
+			fprintf(stderr, "sockconf: --target %s: the %s %s for %.0f s and was killed; %s\n",
+				o->target, kind, ch.offset ? "went silent" : "said nothing",
 				(plat_now_ms() - quiet_since) / 1000, reason);
 		else if (i == -1)
-			fprintf(stderr, "sockconf: --target %s: the guest gave no verdict within %d s and was killed; %s\n",
-				o->target, g->bound_ms / 1000, reason);
+			fprintf(stderr, "sockconf: --target %s: the %s gave no verdict within %d s and was killed; %s\n",
+				o->target, kind, g->bound_ms / 1000, reason);
 		else {
 			char *qerr = slurp(errpath, NULL);
-			fprintf(stderr, "sockconf: --target %s: the guest ended (%s %d) without a verdict; %s%s%s\n",
-				o->target, ex.signo ? "signal" : "exit", ex.signo ? ex.signo : ex.code,
-				reason, qerr && qerr[0] ? "; " : "", qerr ? tail_of(qerr, 300) : "");
+			int more = qerr && qerr[0] && strcmp(errpath, g->console) != 0;
+			fprintf(stderr, "sockconf: --target %s: the %s ended (%s %d) without a verdict; %s%s%s\n",
+				o->target, kind, ex.signo ? "signal" : "exit", ex.signo ? ex.signo : ex.code,
+				reason, more ? "; " : "", more ? tail_of(qerr, 300) : "");
 			free(qerr);
 		}
 		goto out;
@@ -389,16 +507,40 @@ int target_run_guest(const struct options *o, const struct catalog *cat, const c
 		status = 2;
 		goto out;
 	}
-	if (o->out_dir && (status == 0 || status == 1) && ch.tap) {
+	if (ch.tap.failed || ch.junit.failed || ch.times.failed) {
+		fprintf(stderr, "sockconf: --target %s: out of memory for what the guest said\n", o->target);
+		status = 2;
+		goto out;
+	}
+	if (o->out_dir && (status == 0 || status == 1) && ch.tap.s) {
 		if (!safe_label(ch.label)) {
 			fprintf(stderr, "sockconf: --target %s: the guest's TAP names no usable label\n",
 				o->target);
 			status = 2;
-		} else if (write_results(o->out_dir, ch.label, o->nfilters > 0, ch.tap, ch.ntap) == -1)
+		} else if (write_results(o->out_dir, ch.label, o->nfilters > 0, ch.tap.s, ch.tap.n) == -1)
 			status = 2;
 	}
+	if ((status == 0 || status == 1) && ch.times.s) /* a cache: a copy that cannot be kept costs speed only */
+		(void)keep_times(cases_dir, ch.label, &ch.times);
+	if (junit_open_ok && (status == 0 || status == 1)) {
+		junit_open_ok = 0;
+		if (!ch.junit.s || fwrite(ch.junit.s, 1, ch.junit.n, junit.file.f) != ch.junit.n ||
+		    atomic_file_commit(&junit.file) == -1) {
+			fprintf(stderr, "sockconf: could not write %s: %s\n", o->junit_path,
+				ch.junit.s ? strerror(errno) : "the guest's runner passed no report back");
+			atomic_file_discard(&junit.file);
+			status = 2;
+		}
+		junit.have_file = 0;
+		junit_free(&junit);
+	}
 out:
-	free(ch.tap);
+	if (junit_open_ok)
+		junit_finish(&junit, 0); /* no verdict: no report */
+	free(ch.tap.s);
+	free(ch.junit.s);
+	free(ch.times.s);
+	target_finish(&g->wrap);
 	remove_all(g->dir);
 	free(g);
 	return status;

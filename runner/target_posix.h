@@ -4,10 +4,11 @@
  *
  *   target_posix.c     target_prepare, target_finish, target_run_guest and
  *                      the guest's channel
- *   gvisor_posix.c     gVisor: each case wrapped in runsc
+ *   gvisor_posix.c     gVisor: one sandbox (runsc do) with this runner inside
  *   wine_posix.c       Wine: each case of the Windows build as wine CASE.exe
  *   tapns_posix.c      lwip-linux: each case's network namespace and tap
- *   guest_posix.c      the UML and QEMU guests: their init scripts and command lines
+ *   guest_posix.c      the UML and QEMU guests: their init scripts and command
+ *                      lines; the guest runner's command line (gVisor's too)
  *   initramfs_posix.c  the QEMU guest's initramfs (cpio newc, with the
  *                      shared libraries its programs need)
  *   hosttools_posix.c  small tools on the host: programs, files, bounded runs
@@ -42,16 +43,6 @@ void absolute(const char *path, char *out, size_t size);
 /* s at the end of buf; -1 (buf as it was) when it does not fit. */
 int append(char *buf, size_t size, const char *s);
 
-/* ---- gvisor_posix.c ------------------------------------------------------------- */
-
-/*
- * gVisor for target_prepare: runsc found and able to start a sandbox, *w
- * filled in (w->dir set by the caller), *id what the sandbox says it is.
- * 0, or -1 with a message in err.
- */
-int gvisor_prepare(struct target_wrap *w, struct identity *id, int label_given, char *err,
-		   size_t errsize);
-
 /* ---- wine_posix.c --------------------------------------------------------------- */
 
 /*
@@ -77,29 +68,74 @@ int tap_namespace_enter(void *ctx, char *err, size_t errsize);
 /* "# sysctl ..." lines as a fresh network namespace has them: 0, or -1. */
 int fresh_namespace_sysctls(const char *scratch, char *out, size_t size);
 
-/* ---- guest_posix.c: UML and QEMU ------------------------------------------------ */
+/* ---- guest_posix.c and gvisor_posix.c: the runner inside ---------------------------- */
 
 struct guest {
-	const char *target;     /* "uml", "qemu" */
+	const char *target;     /* "uml", "qemu", "gvisor" */
 	char dir[1100];         /* our scratch for it: removed at the end */
 	char channel[1200];     /* what the guest runner said (see target_posix.c) */
-	char console[1200];     /* the kernel's console */
-	char *argv[40];         /* the guest: the kernel (uml) or qemu */
+	char console[1200];     /* the kernel's console (gvisor: runsc's stderr) */
+	char out[1200];         /* where its stdout goes: the console, or the channel (gvisor) */
+	char *argv[40];         /* the guest: the kernel (uml), qemu, or runsc */
 	char *env[4];
 	char strings[16][1200];
 	unsigned nstrings;
 	int bound_ms;
+	/* gvisor: what the sandbox says it is, for the header lines it cannot know
+	 * (kernel, stack, host), and runsc's directories (target_finish removes them) */
+	struct identity id;
+	int have_id;
+	struct target_wrap wrap;
+	char script[16384];     /* gvisor: sh -c's script */
 };
 
 /*
+ * The end of each guest's script: run the guest runner (TMPDIR=tmp), then on
+ * the channel (out: a redirection's target) its stderr, each file `also` asks
+ * for (sh lines that print them: "" none), and its exit status.  printf
+ * arguments, in order: tmp, run, tmp, tmp, also, out.
+ */
+#define GUEST_RUN_AND_REPORT                                                              \
+	"{\n"                                                                             \
+	"  TMPDIR=%s %s 2>%s/runner.err\n"                                                \
+	"  rc=$?\n"                                                                       \
+	"  $B sed 's/^/sockconf-stderr: /' %s/runner.err\n"                             \
+	"%s"                                                                              \
+	"  echo \"sockconf-exit: $rc\"\n"                                                 \
+	"} >%s\n"
+
+/*
+ * The guest runner's command line: this run's options, the guest's own
+ * paths, labelled as the target, no results file (the host writes it);
+ * label: its --label (NULL: the run's, if any), junit: its --junit (NULL: none).
+ * 0, or -1 when too long.
+ */
+int guest_command(char *out, size_t size, const struct options *o, const char *runner,
+		  const char *cases, const char *divs, const char *label, const char *junit);
+/*
+ * The SOCKCONF_* settings of ours that pass through to the guest's runner and
+ * cases, as words for sh each followed by a space (preload_in: the guest's
+ * LD_PRELOAD, or NULL); -1 when too long.
+ */
+int guest_environment(char *out, size_t size, const char *preload_in);
+
+/*
  * Get the guest in g->dir ready to boot: its files written, g->argv,
- * g->env, g->channel, g->console and g->bound_ms (the boot's) filled in.
- * 0, or -1 with a message in err.
+ * g->env, g->channel, g->console, g->out and g->bound_ms (the boot's)
+ * filled in.  0, or -1 with a message in err.
  */
 int uml_setup(struct guest *g, const struct options *o, const char *exe_dir, const char *cases_dir,
 	      const char *div_dir, char *err, size_t errsize);
 int qemu_setup(struct guest *g, const struct options *o, const char *exe_dir, const char *cases_dir,
 	       const char *div_dir, char *err, size_t errsize);
+/*
+ * gVisor: runsc found and able to start a sandbox (its identity in g->id,
+ * g->wrap its directories), and the one sandbox the run happens in: `runsc
+ * do sh -c SCRIPT`, whose stdout is the channel; the guest runner's JUnit
+ * report and case times come back on it too (target_posix.c).
+ */
+int gvisor_setup(struct guest *g, const struct options *o, const char *exe_dir, const char *cases_dir,
+		 const char *div_dir, char *err, size_t errsize);
 
 /* ---- initramfs_posix.c ---------------------------------------------------------- */
 

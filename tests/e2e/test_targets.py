@@ -14,7 +14,9 @@ real panic) or at an endless loop (a real hang).
 import os
 import re
 import shutil
+import signal
 import subprocess
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -137,7 +139,7 @@ def test_as_target_labels_a_native_run(sockconf, fake_cases, empty_divergences, 
     assert [p.name for p in (tmp_path / "res").iterdir()] == [h["label"] + ".tap"]
 
 
-# ---- gVisor: each case in runsc ------------------------------------------------------------
+# ---- gVisor: the whole run in one runsc sandbox -----------------------------------------------
 
 
 WHERE_CASE = r'''if [ "$1" = --describe ]; then printf '# id: where\n# claim: c\n'; exit 0; fi
@@ -148,7 +150,7 @@ exit 1
 
 
 @needs_gvisor
-def test_gvisor_runs_each_case_in_the_sandbox_with_the_runners_environment(
+def test_gvisor_runs_the_cases_in_the_sandbox_with_the_runners_environment(
         sockconf, fake_cases, empty_divergences, scratch_root):
     fc = fake_cases()
     fc.add_script("where", WHERE_CASE)
@@ -193,6 +195,139 @@ def test_gvisor_real_suite_is_green_and_labelled_by_runsc(sockconf, real_cases_d
     assert (tmp_path / "res" / f"{h['label']}.tap").read_text() == r.out
     assert "# TODO diverges as recorded" in r.out  # gVisor's own records apply, both kinds
     assert "# TODO conforms to its own documents" in r.out
+
+
+def test_gvisor_sandbox_that_cannot_start_is_one_clear_line(sockconf, fake_cases, empty_divergences,
+                                                           tmp_path, scratch_root):
+    """A runsc that cannot start a sandbox (a stand-in on PATH): exit 2, and
+    what runsc said."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "runsc").write_text(
+        '#!/bin/sh\ncase "$*" in *--version*) echo "runsc version 0.0~20221219.0"; exit 0;; esac\n'
+        'echo "creating container: cannot create sandbox: permission denied" >&2\nexit 128\n')
+    (bin_dir / "runsc").chmod(0o755)
+    fc = fake_cases()
+    fc.add("a.case")
+    before = gvisor_dirs()
+    r = sockconf("--cases", fc.dir, "--divergences", empty_divergences, "run", "--no-out",
+                 "--target", "gvisor", env={"PATH": f"{bin_dir}:{os.environ['PATH']}"})
+    assert r.status == 2, r
+    assert r.err == ("sockconf: --target gvisor: the sandbox ended (exit 128) without a verdict; "
+                     "runsc said: creating container: cannot create sandbox: permission denied\n"), r
+    assert list(scratch_root.iterdir()) == [] and gvisor_dirs() == before
+
+
+@needs_gvisor
+def test_gvisor_runs_the_whole_run_in_one_sandbox_that_keeps_its_files(
+        sockconf, fake_cases, empty_divergences, tmp_path):
+    """The second case sees what the first wrote in the sandbox's /tmp (one
+    sandbox for both), and none of it reaches this machine's /tmp."""
+    marker = f"/tmp/sockconf-one-sandbox-{os.getpid()}-{tmp_path.name}"
+    fc = fake_cases()
+    fc.add("a.writes", before=f"touch {marker}")
+    fc.add("b.reads", status=0, before=f"[ -e {marker} ] || exit 7")
+    r = sockconf("--cases", fc.dir, "--divergences", empty_divergences, "run", "--no-out",
+                 "--target", "gvisor", "-j", "1")
+    assert r.status == 0, r
+    cases = parse_run(r.out)[2]
+    assert cases["b.reads"].line == "ok 2 - b.reads", r
+    assert not os.path.exists(marker)
+
+
+@needs_gvisor
+def test_gvisor_writes_the_junit_report_and_keeps_the_case_times(
+        sockconf, fake_cases, empty_divergences, tmp_path):
+    """--junit FILE and the case times (the next run's schedule): the runner
+    inside writes them in the sandbox; the host writes them here."""
+    fc = fake_cases()
+    fc.add("a.passes")
+    fc.add("b.fails", status=1, stdout="# id: b.fails\n# claim: c\n1..1\nnot ok 1 - inet\n")
+    junit = tmp_path / "reports" / "junit.xml"
+    r = sockconf("--cases", fc.dir, "--divergences", empty_divergences, "run", "--no-out",
+                 "--target", "gvisor", "--junit", junit)
+    assert r.status == 1, r
+    label = header_of(r.out)["label"]
+    root = ET.parse(junit).getroot()
+    assert root.tag == "testsuites" and root.get("name") == label, junit.read_text()
+    failed = [c.get("classname") for c in root.iter("testcase") if c.find("failure") is not None]
+    assert failed == ["b.fails"], junit.read_text()
+    times = (Path(fc.dir) / ".times" / label).read_text()
+    assert re.search(r"^a\.passes \d+(\.\d+)?$", times, re.M), times
+    assert [p.name for p in junit.parent.iterdir()] == ["junit.xml"]  # no temporary left
+
+
+@needs_gvisor
+def test_gvisor_unwritable_junit_stops_the_run_before_a_sandbox(sockconf, fake_cases,
+                                                                empty_divergences, tmp_path):
+    fc = fake_cases()
+    ran = tmp_path / "ran"
+    fc.add("a.case", before=f"touch '{ran}'")
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    r = sockconf("--cases", fc.dir, "--divergences", empty_divergences, "run", "--no-out",
+                 "--target", "gvisor", "--junit", blocker / "junit.xml")
+    assert r.status == 2, r
+    assert f"sockconf: cannot write the JUnit report {blocker / 'junit.xml'}: " in r.err, r
+    assert not ran.exists()
+
+
+@needs_gvisor
+def test_gvisor_watchdog_reports_a_blocked_call_inside_the_sandbox(sockconf, runner, tmp_path,
+                                                                   empty_divergences):
+    from test_watchdog import build_case
+    cases = build_case(tmp_path, Path(runner).parent)
+    r = sockconf("run", "--no-out", "--timeout", "1", "--target", "gvisor", "--cases", cases,
+                 "--divergences", empty_divergences)
+    assert r.status == 1, r
+    case = parse_run(r.out)[2]["w.blocks"]
+    assert case.line == "not ok 1 - w.blocks", r
+    assert 'message: "watchdog: no progress within 900 ms"' in r.out, r
+
+
+@needs_gvisor
+def test_gvisor_case_that_crashes_is_reported_and_the_run_goes_on(sockconf, fake_cases,
+                                                                  empty_divergences):
+    fc = fake_cases()
+    fc.add("a.crashes", before="kill -SEGV $$")
+    fc.add("b.fine")
+    r = sockconf("--cases", fc.dir, "--divergences", empty_divergences, "run", "--no-out",
+                 "--target", "gvisor")
+    assert r.status == 1, r
+    cases = parse_run(r.out)[2]
+    assert "crashed: killed by SIGSEGV (11)" in "\n".join(cases["a.crashes"].yaml_lines), r
+    assert cases["b.fine"].line == "ok 2 - b.fine", r
+
+
+@needs_gvisor
+def test_gvisor_sigint_stops_the_run_and_leaves_no_sandbox(runner, fake_cases, empty_divergences,
+                                                           tmp_path):
+    fc = fake_cases()
+    fc.add("a.quick")
+    fc.add("b.sleeper", before="sleep 60")
+    scratch = tmp_path / "tmpdir"
+    scratch.mkdir()
+    before = gvisor_dirs()
+    proc = subprocess.Popen([str(runner), "--cases", str(fc.dir), "--divergences",
+                             str(empty_divergences), "run", "--no-out", "--target", "gvisor",
+                             "-j", "1"],
+                            cwd=tmp_path, env=dict(os.environ, TMPDIR=str(scratch)),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        # the first case is through: the sleeper runs inside the sandbox
+        for line in proc.stdout:
+            if line.startswith("ok 1 - a.quick"):
+                break
+        assert processes_mentioning("sockconf-gvisor."), "no sandbox to leave behind"
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert proc.returncode == 128 + signal.SIGINT, err
+    assert "Bail out! interrupted by SIGINT" in out, (out, err)
+    assert gvisor_dirs() == before
+    assert processes_mentioning("sockconf-gvisor.") == []
+    assert list(scratch.iterdir()) == []
 
 
 # ---- UML: the whole run in a user-mode Linux guest ---------------------------------------
