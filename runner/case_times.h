@@ -15,7 +15,8 @@
 
 #include <stddef.h>
 
-/* The path of label's times for the cases in cases_dir. */
+/* The path of label's times for the cases in cases_dir; $SOCKCONF_TIMES_FILE where it is set
+ * (the host tells a uml or qemu guest's runner where the last run's times are, target_posix.h). */
 void case_times_path(const char *cases_dir, const char *label, char *out, size_t size);
 /* ms[i] for catalog case i from path: 0 where the file has none.  0, or -1 (no file: all 0). */
 int case_times_load(const char *path, const struct catalog *cat, double *ms);

@@ -26,6 +26,7 @@
  * Both guests write one channel (see target_posix.c).
  */
 
+#include "case_times.h"
 #include "target_posix.h"
 
 #include <errno.h>
@@ -155,6 +156,23 @@ int guest_environment(char *out, size_t size, const char *preload_in)
 	return failed ? -1 : 0;
 }
 
+int guest_times(struct guest *g, const char *cases_abs, const char *in_guest, char *host_path,
+		size_t host_size, char *env, size_t env_size, char *also, size_t also_size)
+{
+	char q[1300];
+
+	snprintf(g->times_name, sizeof g->times_name, "guest-%s", g->target);
+	case_times_path(cases_abs, g->times_name, host_path, host_size);
+	shell_quote(q, sizeof q, in_guest ? in_guest : host_path);
+	if ((size_t)snprintf(env, env_size, "SOCKCONF_TIMES_FILE=%s ", q) >= env_size)
+		return -1;
+	/* inside, the guest's label names no file: its times go back to the host by name */
+	return (size_t)snprintf(also, also_size, "  [ -f %s ] && $B sed 's/^/sockconf-times: /' %s\n", q, q) >=
+			       also_size
+		       ? -1
+		       : 0;
+}
+
 /*
  * UML: this machine's root, read-only over hostfs, made writable for the
  * guest by an overlay whose changes stay in a tmpfs (glibc's tmpfile() wants
@@ -166,7 +184,7 @@ int uml_setup(struct guest *g, const struct options *o, const char *exe_dir, con
 {
 	char kernel[1024], busybox[1024], runner[1200], cases[1200], divs[1200], cwd[1024];
 	char cmd[8192], script[12288], init[1200], out[1200], tmp[1200], q_dir[1300], q_cwd[1100];
-	char envs[2048], run[10240];
+	char envs[2048], run[10240], times[1300], times_env[1400], also[3000];
 	const char *k = getenv("SOCKCONF_UML_KERNEL");
 	size_t n = 0;
 
@@ -196,8 +214,10 @@ int uml_setup(struct guest *g, const struct options *o, const char *exe_dir, con
 		snprintf(err, errsize, "--target uml: the command line is too long");
 		return -1;
 	}
+	/* the host's file, seen at its own path through the overlay: read there, written above it */
 	if (guest_environment(envs, sizeof envs, NULL) == -1 ||
-	    (size_t)snprintf(run, sizeof run, "%s%s", envs, cmd) >= sizeof run) {
+	    guest_times(g, cases, NULL, times, sizeof times, times_env, sizeof times_env, also, sizeof also) == -1 ||
+	    (size_t)snprintf(run, sizeof run, "%s%s%s", envs, times_env, cmd) >= sizeof run) {
 		snprintf(err, errsize, "--target uml: the SOCKCONF_* settings passed to the guest are too long");
 		return -1;
 	}
@@ -235,7 +255,7 @@ int uml_setup(struct guest *g, const struct options *o, const char *exe_dir, con
 		 busybox, busybox, q_dir,
 		 /* --link: Debian's UML modules have sch_netem (it needs no other module); tc is this machine's */
 		 o->link.set ? "$B insmod $M/net/sched/sch_netem.ko\n" : "", q_cwd, "/tmp", run, "/tmp",
-		 "/tmp", "", "\"$G/out/channel\"");
+		 "/tmp", also, "\"$G/out/channel\"");
 	snprintf(init, sizeof init, "%s/init", g->dir);
 	if (write_text(init, script, 0755) == -1) {
 		snprintf(err, errsize, "--target uml: cannot write %s: %s", init, strerror(errno));
@@ -369,7 +389,7 @@ int qemu_setup(struct guest *g, const struct options *o, const char *exe_dir, co
 {
 	char qemu[1024], busybox[1024], runner[1200], kernel[1200], initrd[1200], libdirs[2048];
 	char cmd[8192], script[12288], sys[64], rel[64], mach[64], cache[1200], netem[1300], tc[1024];
-	char envs[2048], run[10240], preload_in[1100];
+	char envs[2048], run[10240], preload_in[1100], cases_abs[1200], times[1300], times_env[1400], also[3000];
 	const char *link_setup = "", *preload = getenv("SOCKCONF_PRELOAD");
 	struct initramfs fs;
 	size_t n = 0;
@@ -389,6 +409,7 @@ int qemu_setup(struct guest *g, const struct options *o, const char *exe_dir, co
 		return -1;
 	}
 	snprintf(runner, sizeof runner, "%s/sockconf", exe_dir);
+	absolute(cases_dir, cases_abs, sizeof cases_abs);
 	snprintf(cache, sizeof cache, "%s/qemu-kernel", exe_dir); /* fetched once, kept with the build */
 	if (qemu_kernel(g, cache, kernel, sizeof kernel, o->link.set ? netem : NULL, sizeof netem, err,
 			errsize) == -1)
@@ -416,8 +437,11 @@ int qemu_setup(struct guest *g, const struct options *o, const char *exe_dir, co
 		}
 		snprintf(preload_in, sizeof preload_in, "/preload/%s", base);
 	}
+	/* the last run's times, packed in at /times, where the guest's runner reads and writes them */
 	if (guest_environment(envs, sizeof envs, preload && *preload ? preload_in : NULL) == -1 ||
-	    (size_t)snprintf(run, sizeof run, "%s%s", envs, cmd) >= sizeof run) {
+	    guest_times(g, cases_abs, "/times", times, sizeof times, times_env, sizeof times_env, also,
+			sizeof also) == -1 ||
+	    (size_t)snprintf(run, sizeof run, "%s%s%s", envs, times_env, cmd) >= sizeof run) {
 		snprintf(err, errsize, "--target qemu: the SOCKCONF_* settings passed to the guest are too long");
 		return -1;
 	}
@@ -436,6 +460,8 @@ int qemu_setup(struct guest *g, const struct options *o, const char *exe_dir, co
 	initramfs_file(&fs, "sockconf", runner);
 	initramfs_tree(&fs, cases_dir, "", "cases");
 	initramfs_tree(&fs, div_dir, ".txt", "divergences");
+	if (access(times, R_OK) == 0)
+		initramfs_file(&fs, "times", times);
 	if (o->link.set) { /* sch_netem depends on no other module in Debian's 6.12 cloud kernel */
 		initramfs_file(&fs, "lib/modules/sch_netem.ko", netem);
 		initramfs_file(&fs, "usr/sbin/tc", tc); /* its libraries come with the runner's */
@@ -458,7 +484,7 @@ int qemu_setup(struct guest *g, const struct options *o, const char *exe_dir, co
 		 "cd /\n" GUEST_RUN_AND_REPORT
 		 "$B sync\n"
 		 "$B poweroff -f\n",
-		 link_setup, libdirs, "/tmp", run, "/tmp", "/tmp", "", "/dev/ttyS1");
+		 link_setup, libdirs, "/tmp", run, "/tmp", "/tmp", also, "/dev/ttyS1");
 	initramfs_text(&fs, "init", script, 0755);
 	closed = initramfs_close(&fs);
 	if (failed)

@@ -521,7 +521,7 @@ int target_run_guest(const struct options *o, const struct catalog *cat, const c
 			status = 2;
 	}
 	if ((status == 0 || status == 1) && ch.times.s) /* a cache: a copy that cannot be kept costs speed only */
-		(void)keep_times(cases_dir, ch.label, &ch.times);
+		(void)keep_times(cases_dir, g->times_name[0] ? g->times_name : ch.label, &ch.times);
 	if (junit_open_ok && (status == 0 || status == 1)) {
 		junit_open_ok = 0;
 		if (!ch.junit.s || fwrite(ch.junit.s, 1, ch.junit.n, junit.file.f) != ch.junit.n ||

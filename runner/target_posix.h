@@ -87,6 +87,9 @@ struct guest {
 	int have_id;
 	struct target_wrap wrap;
 	char script[16384];     /* gvisor: sh -c's script */
+	/* the host's name for the guest's case times (case_times.h): its label where
+	 * the host knows it before the boot (gvisor), else guest-TARGET */
+	char times_name[200];
 };
 
 /*
@@ -118,6 +121,16 @@ int guest_command(char *out, size_t size, const struct options *o, const char *r
  * LD_PRELOAD, or NULL); -1 when too long.
  */
 int guest_environment(char *out, size_t size, const char *preload_in);
+/*
+ * The last run's case times for a guest whose label only its runner learns
+ * (uml, qemu): g->times_name is guest-TARGET, host_path where the host keeps
+ * them; env gets "SOCKCONF_TIMES_FILE=in_guest " for the guest's runner (the
+ * file the guest reads, then writes; NULL: host_path, where the guest sees
+ * this machine's files), also the sh line that prints it on the channel.
+ * 0, or -1 when too long.
+ */
+int guest_times(struct guest *g, const char *cases_abs, const char *in_guest, char *host_path,
+		size_t host_size, char *env, size_t env_size, char *also, size_t also_size);
 
 /*
  * Get the guest in g->dir ready to boot: its files written, g->argv,

@@ -475,6 +475,38 @@ def test_uml_missing_kernel_is_one_clear_line(sockconf, fake_cases, empty_diverg
     assert r.err == f"sockconf: --target uml: SOCKCONF_UML_KERNEL={tmp_path}/no-such-linux is not executable\n", r
 
 
+# A case that says how the runner ran it: its arguments (--family F when split).
+ARGS_CASE = r'''if [ "$1" = --describe ]; then printf '# id: args\n# claim: c\n'; exit 0; fi
+printf '# id: args\n# claim: says how it was run\n1..1\nnot ok 1 - %s\n  ---\n' "${2:-inet}"
+printf '  got: "args:%s"\n  ...\n' "$*"
+exit 1
+'''
+
+
+@pytest.mark.parametrize("target", [pytest.param("uml", marks=_uml_missing),
+                                    pytest.param("qemu", marks=needs_qemu)])
+def test_a_guest_schedules_by_the_last_runs_times_and_gives_its_own_back(
+        request, sockconf, fake_cases, empty_divergences, target):
+    """The guest's runner cannot keep its case times (its view of them goes
+    with the guest), so the host keeps them as .times/guest-TARGET and hands
+    them in: a case that took long last time runs a process per family."""
+    if target == "uml":
+        request.getfixturevalue("uml_host")
+    fc = fake_cases()
+    fc.add_script("args", ARGS_CASE)
+    kept = Path(fc.dir) / ".times" / f"guest-{target}"
+    kept.parent.mkdir()
+    kept.write_text("args 9999\n")  # long: split by family
+    r = sockconf("--cases", fc.dir, "--divergences", empty_divergences, "run", "--no-out",
+                 "--target", target, bound=TARGET_BOUND_S)
+    assert r.status == 1, r
+    got = sorted(l.strip() for l in r.out.splitlines() if l.strip().startswith("got: "))
+    assert got == ['got: "args:--family inet"', 'got: "args:--family inet6"',
+                   'got: "args:--family unix"'], r.out
+    ms = re.search(r"^args (\d+(\.\d+)?)$", kept.read_text(), re.M)
+    assert ms and float(ms.group(1)) < 9999, kept.read_text()  # this run's, back from the guest
+
+
 # ---- QEMU: the whole run in an emulated machine ---------------------------------------------
 
 
