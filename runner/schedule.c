@@ -29,6 +29,7 @@ struct slot {
 	struct case_result *r; /* where its result goes: the case's, or its family's part */
 	double started, deadline;
 	int busy;
+	int waits; /* a long case's unit seen waiting: it holds no slot (slots_allowed) */
 };
 
 static void output_paths(const struct schedule *s, size_t unit, char *out, char *err, size_t size)
@@ -144,6 +145,7 @@ static void collect(const struct schedule *s, struct slot *sl)
 	remove(out_path);
 	remove(err_path);
 	sl->busy = 0;
+	sl->waits = 0;
 }
 
 /* 0 started; -1 it cannot run (a result); -2 no process to be had now; -3 the
@@ -396,6 +398,13 @@ static int slot_ended(struct run_state *rs, struct slot *sl, int *interrupted)
  * CPU stayed idle over the last window, one more slot opens, up to
  * max_jobs; when less than half a CPU was idle, the extra slots close again
  * as their units end.
+ *
+ * A unit of a long case (SPLIT_MS or more last time: a linger, a bound
+ * run out) that has run a window while a whole CPU sat idle is waiting,
+ * and holds no slot from then on: otherwise a few such units fill every
+ * slot for a second while the CPUs idle (under Wine, where each case
+ * process costs ~25 ms of CPU to start, the run's short cases then queue
+ * behind them).  At most max_jobs units wait so, beside the slots.
  */
 struct idle_fill {
 	struct plat_cpu_times last;
@@ -404,16 +413,50 @@ struct idle_fill {
 	int works;
 };
 
-static unsigned slots_allowed(struct idle_fill *f, unsigned jobs, unsigned max_jobs, unsigned busy,
-			      double now)
+/* The running units that hold a slot; *waiting (when not NULL): those that do not. */
+static unsigned holding_slots(const struct slot *slots, unsigned nslots, unsigned *waiting)
+{
+	unsigned n = 0, w = 0;
+
+	for (unsigned j = 0; j < nslots; j++) {
+		n += slots[j].busy && !slots[j].waits;
+		w += slots[j].busy && slots[j].waits;
+	}
+	if (waiting)
+		*waiting = w;
+	return n;
+}
+
+static void settle_waiting(struct slot *slots, unsigned nslots, const struct unit *units,
+			   unsigned max_waiting, double now)
+{
+	unsigned waiting;
+
+	holding_slots(slots, nslots, &waiting);
+	for (unsigned j = 0; j < nslots && waiting < max_waiting; j++) {
+		struct slot *sl = &slots[j];
+
+		if (sl->busy && !sl->waits && units[sl->unit].split && now - sl->started >= IDLE_WINDOW_MS) {
+			sl->waits = 1;
+			waiting++;
+		}
+	}
+}
+
+static unsigned slots_allowed(struct idle_fill *f, unsigned jobs, unsigned max_jobs, struct slot *slots,
+			      unsigned nslots, const struct unit *units, double now)
 {
 	struct plat_cpu_times t;
+	unsigned busy;
 
 	if (max_jobs <= jobs || !f->works)
 		return jobs;
 	if (now - f->last_at >= IDLE_WINDOW_MS && plat_cpu_times(&t) == 0) {
 		double idle_cpus = (t.idle_ms - f->last.idle_ms) / (now - f->last_at);
 
+		if (idle_cpus >= 1.0)
+			settle_waiting(slots, nslots, units, max_jobs, now);
+		busy = holding_slots(slots, nslots, NULL);
 		if (idle_cpus >= 1.0 && busy >= jobs + f->extra) /* a slot for each CPU that sat idle */
 			f->extra = jobs + f->extra + (unsigned)idle_cpus < max_jobs ? f->extra + (unsigned)idle_cpus
 										  : max_jobs - jobs;
@@ -429,8 +472,9 @@ int schedule_run(const struct schedule *s, struct case_result *results)
 {
 	unsigned jobs = s->jobs ? s->jobs : 1;
 	unsigned max_jobs = s->max_jobs > jobs ? s->max_jobs : jobs;
-	struct slot *slots = calloc(max_jobs, sizeof *slots);
-	struct proc *procs = calloc(max_jobs, sizeof *procs);
+	unsigned nslots = max_jobs > jobs ? 2 * max_jobs : jobs; /* and as many waiting (slots_allowed) */
+	struct slot *slots = calloc(nslots, sizeof *slots);
+	struct proc *procs = calloc(nslots, sizeof *procs);
 	struct idle_fill fill = {{0, 0}, 0, 0, 0};
 	struct run_state rs = {s, results, NULL, calloc(s->cat->n ? s->cat->n : 1, sizeof *rs.split)};
 	size_t nunits = 0, next = 0, finished = 0;
@@ -457,17 +501,16 @@ int schedule_run(const struct schedule *s, struct case_result *results)
 	while (finished < s->cat->n && !interrupted) {
 		double now, soonest = -1;
 		struct proc_exit ex;
-		unsigned busy = 0, allowed;
+		unsigned busy, allowed;
 		int i;
 
-		finished += (size_t)kill_overflowing(&rs, slots, max_jobs);
+		finished += (size_t)kill_overflowing(&rs, slots, nslots);
 		if (finished == s->cat->n)
 			break;
 
-		for (unsigned j = 0; j < max_jobs; j++)
-			busy += slots[j].busy;
-		allowed = slots_allowed(&fill, jobs, max_jobs, busy, plat_now_ms());
-		for (unsigned j = 0; j < max_jobs && busy < allowed && next < nunits; j++) {
+		allowed = slots_allowed(&fill, jobs, max_jobs, slots, nslots, rs.units, plat_now_ms());
+		busy = holding_slots(slots, nslots, NULL);
+		for (unsigned j = 0; j < nslots && busy < allowed && next < nunits; j++) {
 			const struct unit *u = &rs.units[next];
 			struct case_result *r;
 			int started;
@@ -520,7 +563,7 @@ int schedule_run(const struct schedule *s, struct case_result *results)
 			break;
 		now = plat_now_ms();
 		busy = 0;
-		for (unsigned j = 0; j < max_jobs; j++) {
+		for (unsigned j = 0; j < nslots; j++) {
 			procs[j] = slots[j].proc;
 			procs[j].running = slots[j].busy;
 			busy += slots[j].busy;
@@ -533,7 +576,7 @@ int schedule_run(const struct schedule *s, struct case_result *results)
 		}
 		if (busy && (soonest < 0 || soonest > OUTPUT_POLL_MS))
 			soonest = OUTPUT_POLL_MS;
-		i = proc_wait_any(procs, max_jobs, soonest < 0 ? 0 : (int)soonest + 1, &ex);
+		i = proc_wait_any(procs, nslots, soonest < 0 ? 0 : (int)soonest + 1, &ex);
 		if (i == -2) {
 			interrupted = plat_interrupted();
 			break;
@@ -546,7 +589,7 @@ int schedule_run(const struct schedule *s, struct case_result *results)
 			continue;
 		}
 		now = plat_now_ms();
-		for (unsigned j = 0; j < max_jobs && !interrupted; j++) { /* the bound passed: kill who overran it */
+		for (unsigned j = 0; j < nslots && !interrupted; j++) { /* the bound passed: kill who overran it */
 			if (!slots[j].busy || slots[j].deadline > now)
 				continue;
 			slots[j].r->timed_out = 1;
@@ -555,7 +598,7 @@ int schedule_run(const struct schedule *s, struct case_result *results)
 		}
 	}
 out:
-	for (unsigned j = 0; j < max_jobs; j++) /* interrupted: nothing of ours outlives the run */
+	for (unsigned j = 0; j < nslots; j++) /* interrupted: nothing of ours outlives the run */
 		if (slots[j].busy)
 			proc_kill_group(&slots[j].proc);
 	for (size_t i = 0; i < s->cat->n; i++) { /* interrupted: the parts of a case not joined yet */
