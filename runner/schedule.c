@@ -12,6 +12,7 @@
 #define FORK_RETRY_BOUND_MS 2000 /* how long no process can be started before the run stops */
 #define IDLE_WINDOW_MS 50        /* how often the machine's idle CPU time is looked at */
 #define SPLIT_MS 400             /* a case that took this long last time runs a process per family */
+#define WAITING_PER_SLOT 2       /* units of long cases that may wait, beside the slots, per slot */
 
 /* What a case program is run for: all its families, or one (--family). */
 static const char *const split_families[] = {"inet", "inet6", "unix"};
@@ -394,17 +395,19 @@ static int slot_ended(struct run_state *rs, struct slot *sl, int *interrupted)
 
 /*
  * How many units may run now.  Cases mostly wait (for a segment, a bound,
- * a linger), so with `jobs` running the CPUs can sit idle: while a whole
- * CPU stayed idle over the last window, one more slot opens, up to
- * max_jobs; when less than half a CPU was idle, the extra slots close again
- * as their units end.
+ * a linger), so with `jobs` running the CPUs can sit idle: while half a
+ * CPU or more stayed idle over the last window, a slot opens (one for each
+ * whole idle CPU), up to max_jobs; when less than a quarter of a CPU was
+ * idle, the extra slots close again as their units end.  (A whole idle CPU
+ * to open one left up to a CPU of 2 idle through a Wine run, whose case
+ * processes cost ~25 ms of CPU each to start, and so did other load.)
  *
  * A unit of a long case (SPLIT_MS or more last time: a linger, a bound
- * run out) that has run a window while a whole CPU sat idle is waiting,
- * and holds no slot from then on: otherwise a few such units fill every
- * slot for a second while the CPUs idle (under Wine, where each case
- * process costs ~25 ms of CPU to start, the run's short cases then queue
- * behind them).  At most max_jobs units wait so, beside the slots.
+ * run out) that has run a window while CPU time sat idle is waiting, and
+ * holds no slot from then on: otherwise a few such units fill every slot
+ * for a second while the CPUs idle (under Wine 12 of them, for 1-2 s, and
+ * the run's short cases queued behind them).  At most WAITING_PER_SLOT x
+ * max_jobs units wait so, beside the slots.
  */
 struct idle_fill {
 	struct plat_cpu_times last;
@@ -453,14 +456,14 @@ static unsigned slots_allowed(struct idle_fill *f, unsigned jobs, unsigned max_j
 		return jobs;
 	if (now - f->last_at >= IDLE_WINDOW_MS && plat_cpu_times(&t) == 0) {
 		double idle_cpus = (t.idle_ms - f->last.idle_ms) / (now - f->last_at);
+		unsigned more = idle_cpus >= 1.0 ? (unsigned)idle_cpus : 1; /* a slot for each idle CPU */
 
-		if (idle_cpus >= 1.0)
-			settle_waiting(slots, nslots, units, max_jobs, now);
+		if (idle_cpus >= 0.5)
+			settle_waiting(slots, nslots, units, WAITING_PER_SLOT * max_jobs, now);
 		busy = holding_slots(slots, nslots, NULL);
-		if (idle_cpus >= 1.0 && busy >= jobs + f->extra) /* a slot for each CPU that sat idle */
-			f->extra = jobs + f->extra + (unsigned)idle_cpus < max_jobs ? f->extra + (unsigned)idle_cpus
-										  : max_jobs - jobs;
-		else if (idle_cpus < 0.5 && f->extra > 0)
+		if (idle_cpus >= 0.5 && busy >= jobs + f->extra)
+			f->extra = jobs + f->extra + more < max_jobs ? f->extra + more : max_jobs - jobs;
+		else if (idle_cpus < 0.25 && f->extra > 0)
 			f->extra--;
 		f->last = t;
 		f->last_at = now;
@@ -472,7 +475,8 @@ int schedule_run(const struct schedule *s, struct case_result *results)
 {
 	unsigned jobs = s->jobs ? s->jobs : 1;
 	unsigned max_jobs = s->max_jobs > jobs ? s->max_jobs : jobs;
-	unsigned nslots = max_jobs > jobs ? 2 * max_jobs : jobs; /* and as many waiting (slots_allowed) */
+	/* and the units that wait beside them (slots_allowed) */
+	unsigned nslots = max_jobs > jobs ? (1 + WAITING_PER_SLOT) * max_jobs : jobs;
 	struct slot *slots = calloc(nslots, sizeof *slots);
 	struct proc *procs = calloc(nslots, sizeof *procs);
 	struct idle_fill fill = {{0, 0}, 0, 0, 0};
