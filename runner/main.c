@@ -346,7 +346,7 @@ static int run_cases(const struct options *o, const char *cases_dir, struct cata
 
 	s.cat = cat;
 	s.jobs = o->jobs ? o->jobs : plat_cpu_count();
-	/* -j N is at most N at once; by default, one a CPU and more while whole CPUs sit idle */
+	/* -j N is at most N at once; by default, one a CPU and more while CPUs sit idle */
 	s.max_jobs = o->jobs ? 0 : 4 * s.jobs;
 	if (target_is_agent(o->target)) /* an agent serves one session a copy: no case waits for one */
 		s.jobs = s.max_jobs = agent_target_sessions();

@@ -12,6 +12,7 @@
 #define FORK_RETRY_BOUND_MS 2000 /* how long no process can be started before the run stops */
 #define IDLE_WINDOW_MS 50        /* how often the machine's idle CPU time is looked at */
 #define SPLIT_MS 400             /* a case that took this long last time runs a process per family */
+#define WAITING_PER_SLOT 2       /* units of long cases that may wait, beside the slots, per slot */
 
 /* What a case program is run for: all its families, or one (--family). */
 static const char *const split_families[] = {"inet", "inet6", "unix"};
@@ -29,6 +30,7 @@ struct slot {
 	struct case_result *r; /* where its result goes: the case's, or its family's part */
 	double started, deadline;
 	int busy;
+	int waits; /* a long case's unit seen waiting: it holds no slot (slots_allowed) */
 };
 
 static void output_paths(const struct schedule *s, size_t unit, char *out, char *err, size_t size)
@@ -144,6 +146,7 @@ static void collect(const struct schedule *s, struct slot *sl)
 	remove(out_path);
 	remove(err_path);
 	sl->busy = 0;
+	sl->waits = 0;
 }
 
 /* 0 started; -1 it cannot run (a result); -2 no process to be had now; -3 the
@@ -394,10 +397,19 @@ static int slot_ended(struct run_state *rs, struct slot *sl, int *interrupted)
 
 /*
  * How many units may run now.  Cases mostly wait (for a segment, a bound,
- * a linger), so with `jobs` running the CPUs can sit idle: while a whole
- * CPU stayed idle over the last window, one more slot opens, up to
- * max_jobs; when less than half a CPU was idle, the extra slots close again
- * as their units end.
+ * a linger), so with `jobs` running the CPUs can sit idle: while half a
+ * CPU or more stayed idle over the last window, a slot opens (one for each
+ * whole idle CPU), up to max_jobs; when less than a quarter of a CPU was
+ * idle, the extra slots close again as their units end.  (A whole idle CPU
+ * to open one left up to a CPU of 2 idle through a Wine run, whose case
+ * processes cost ~25 ms of CPU each to start, and so did other load.)
+ *
+ * A unit of a long case (SPLIT_MS or more last time: a linger, a bound
+ * run out) that has run a window while CPU time sat idle is waiting, and
+ * holds no slot from then on: otherwise a few such units fill every slot
+ * for a second while the CPUs idle (under Wine 12 of them, for 1-2 s, and
+ * the run's short cases queued behind them).  At most WAITING_PER_SLOT x
+ * max_jobs units wait so, beside the slots.
  */
 struct idle_fill {
 	struct plat_cpu_times last;
@@ -406,20 +418,54 @@ struct idle_fill {
 	int works;
 };
 
-static unsigned slots_allowed(struct idle_fill *f, unsigned jobs, unsigned max_jobs, unsigned busy,
-			      double now)
+/* The running units that hold a slot; *waiting (when not NULL): those that do not. */
+static unsigned holding_slots(const struct slot *slots, unsigned nslots, unsigned *waiting)
+{
+	unsigned n = 0, w = 0;
+
+	for (unsigned j = 0; j < nslots; j++) {
+		n += slots[j].busy && !slots[j].waits;
+		w += slots[j].busy && slots[j].waits;
+	}
+	if (waiting)
+		*waiting = w;
+	return n;
+}
+
+static void settle_waiting(struct slot *slots, unsigned nslots, const struct unit *units,
+			   unsigned max_waiting, double now)
+{
+	unsigned waiting;
+
+	holding_slots(slots, nslots, &waiting);
+	for (unsigned j = 0; j < nslots && waiting < max_waiting; j++) {
+		struct slot *sl = &slots[j];
+
+		if (sl->busy && !sl->waits && units[sl->unit].split && now - sl->started >= IDLE_WINDOW_MS) {
+			sl->waits = 1;
+			waiting++;
+		}
+	}
+}
+
+static unsigned slots_allowed(struct idle_fill *f, unsigned jobs, unsigned max_jobs, struct slot *slots,
+			      unsigned nslots, const struct unit *units, double now)
 {
 	struct plat_cpu_times t;
+	unsigned busy;
 
 	if (max_jobs <= jobs || !f->works)
 		return jobs;
 	if (now - f->last_at >= IDLE_WINDOW_MS && plat_cpu_times(&t) == 0) {
 		double idle_cpus = (t.idle_ms - f->last.idle_ms) / (now - f->last_at);
+		unsigned more = idle_cpus >= 1.0 ? (unsigned)idle_cpus : 1; /* a slot for each idle CPU */
 
-		if (idle_cpus >= 1.0 && busy >= jobs + f->extra) /* a slot for each CPU that sat idle */
-			f->extra = jobs + f->extra + (unsigned)idle_cpus < max_jobs ? f->extra + (unsigned)idle_cpus
-										  : max_jobs - jobs;
-		else if (idle_cpus < 0.5 && f->extra > 0)
+		if (idle_cpus >= 0.5)
+			settle_waiting(slots, nslots, units, WAITING_PER_SLOT * max_jobs, now);
+		busy = holding_slots(slots, nslots, NULL);
+		if (idle_cpus >= 0.5 && busy >= jobs + f->extra)
+			f->extra = jobs + f->extra + more < max_jobs ? f->extra + more : max_jobs - jobs;
+		else if (idle_cpus < 0.25 && f->extra > 0)
 			f->extra--;
 		f->last = t;
 		f->last_at = now;
@@ -431,8 +477,10 @@ int schedule_run(const struct schedule *s, struct case_result *results)
 {
 	unsigned jobs = s->jobs ? s->jobs : 1;
 	unsigned max_jobs = s->max_jobs > jobs ? s->max_jobs : jobs;
-	struct slot *slots = calloc(max_jobs, sizeof *slots);
-	struct proc *procs = calloc(max_jobs, sizeof *procs);
+	/* and the units that wait beside them (slots_allowed) */
+	unsigned nslots = max_jobs > jobs ? (1 + WAITING_PER_SLOT) * max_jobs : jobs;
+	struct slot *slots = calloc(nslots, sizeof *slots);
+	struct proc *procs = calloc(nslots, sizeof *procs);
 	struct idle_fill fill = {{0, 0}, 0, 0, 0};
 	struct run_state rs = {s, results, NULL, calloc(s->cat->n ? s->cat->n : 1, sizeof *rs.split)};
 	size_t nunits = 0, next = 0, finished = 0;
@@ -459,17 +507,16 @@ int schedule_run(const struct schedule *s, struct case_result *results)
 	while (finished < s->cat->n && !interrupted) {
 		double now, soonest = -1;
 		struct proc_exit ex;
-		unsigned busy = 0, allowed;
+		unsigned busy, allowed;
 		int i;
 
-		finished += (size_t)kill_overflowing(&rs, slots, max_jobs);
+		finished += (size_t)kill_overflowing(&rs, slots, nslots);
 		if (finished == s->cat->n)
 			break;
 
-		for (unsigned j = 0; j < max_jobs; j++)
-			busy += slots[j].busy;
-		allowed = slots_allowed(&fill, jobs, max_jobs, busy, plat_now_ms());
-		for (unsigned j = 0; j < max_jobs && busy < allowed && next < nunits; j++) {
+		allowed = slots_allowed(&fill, jobs, max_jobs, slots, nslots, rs.units, plat_now_ms());
+		busy = holding_slots(slots, nslots, NULL);
+		for (unsigned j = 0; j < nslots && busy < allowed && next < nunits; j++) {
 			const struct unit *u = &rs.units[next];
 			struct case_result *r;
 			int started;
@@ -522,7 +569,7 @@ int schedule_run(const struct schedule *s, struct case_result *results)
 			break;
 		now = plat_now_ms();
 		busy = 0;
-		for (unsigned j = 0; j < max_jobs; j++) {
+		for (unsigned j = 0; j < nslots; j++) {
 			procs[j] = slots[j].proc;
 			procs[j].running = slots[j].busy;
 			busy += slots[j].busy;
@@ -535,7 +582,7 @@ int schedule_run(const struct schedule *s, struct case_result *results)
 		}
 		if (busy && (soonest < 0 || soonest > OUTPUT_POLL_MS))
 			soonest = OUTPUT_POLL_MS;
-		i = proc_wait_any(procs, max_jobs, soonest < 0 ? 0 : (int)soonest + 1, &ex);
+		i = proc_wait_any(procs, nslots, soonest < 0 ? 0 : (int)soonest + 1, &ex);
 		if (i == -2) {
 			interrupted = plat_interrupted();
 			break;
@@ -548,7 +595,7 @@ int schedule_run(const struct schedule *s, struct case_result *results)
 			continue;
 		}
 		now = plat_now_ms();
-		for (unsigned j = 0; j < max_jobs && !interrupted; j++) { /* the bound passed: kill who overran it */
+		for (unsigned j = 0; j < nslots && !interrupted; j++) { /* the bound passed: kill who overran it */
 			if (!slots[j].busy || slots[j].deadline > now)
 				continue;
 			slots[j].r->timed_out = 1;
@@ -557,7 +604,7 @@ int schedule_run(const struct schedule *s, struct case_result *results)
 		}
 	}
 out:
-	for (unsigned j = 0; j < max_jobs; j++) /* interrupted: nothing of ours outlives the run */
+	for (unsigned j = 0; j < nslots; j++) /* interrupted: nothing of ours outlives the run */
 		if (slots[j].busy)
 			proc_kill_group(&slots[j].proc);
 	for (size_t i = 0; i < s->cat->n; i++) { /* interrupted: the parts of a case not joined yet */

@@ -13,7 +13,8 @@
 struct schedule {
 	const struct catalog *cat;
 	unsigned jobs;           /* cases at once */
-	unsigned max_jobs;       /* more, up to this, while whole CPUs sit idle; 0: jobs */
+	unsigned max_jobs;       /* more, up to this, while CPUs sit idle; 0: jobs.  And beside
+				  * them up to twice as many units of long cases seen waiting */
 	/* each case's time in the last run, ms (case_times.h), or NULL: the longest
 	 * start first, and one of 400 ms or more runs a process per family */
 	const double *last_ms;

@@ -2,7 +2,11 @@
 order they finish in, with the timeout in their environment, and repeated
 runs that must agree."""
 
+import os
 import re
+import time
+
+import pytest
 
 from conftest import case_text, parse_run, sh_quote
 
@@ -104,3 +108,60 @@ def test_case_skipping_every_family_is_a_skip(sockconf, fake_cases, empty_diverg
     assert rep.line == "ok 1 - a.skips # SKIP inet: not here; unix: nor here", r
     assert rep.subtest == ["1..2", "ok 1 - inet # SKIP not here", "ok 2 - unix # SKIP nor here"], r
     assert r.out.splitlines()[-1].endswith(", 1 skipped, 0 do not conform"), r
+
+
+def idle_cpus(seconds):
+    """How many CPUs sat idle over the next `seconds` (Linux: /proc/stat)."""
+    def idle_ms():
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:]]
+        return (v[3] + v[4]) * 1000 / os.sysconf("SC_CLK_TCK")
+
+    t0, i0 = time.monotonic(), idle_ms()
+    time.sleep(seconds)
+    return (idle_ms() - i0) / ((time.monotonic() - t0) * 1000)
+
+
+def test_units_of_long_cases_that_wait_hold_no_slot(sockconf, fake_cases, empty_divergences,
+                                                    tmp_path):
+    """By default at most 4 units a CPU hold a slot; a unit of a case that took
+    400 ms or more last time (run as a process per family), once seen waiting
+    while CPU time sat idle, holds none.  More such units than 4 a CPU are made,
+    each waiting (bounded, 10 s) until every one has started: the run passes
+    only if they all run at once, which the slots alone do not allow."""
+    cpus = os.cpu_count() or 1
+    if not os.path.exists("/proc/stat"):
+        pytest.skip("no /proc/stat: the runner sees no idle CPU time here, and opens no more slots")
+    idle = idle_cpus(0.5)
+    if idle < 1.0:
+        pytest.skip(f"the machine is busy ({idle:.1f} CPUs idle): the runner opens slots for idle CPUs only")
+    ncases = 4 * cpus // 3 + 1
+    units = 3 * ncases
+    started = tmp_path / "started"
+    started.mkdir()
+    go = tmp_path / "go"
+    fc = fake_cases()
+    for i in range(ncases):
+        name = f"long.{i}"
+        points = "\n".join(f"{fam}) cat <<'EOF'\n{case_text(name, points=[f'ok 1 - {fam}'])}EOF\n;;"
+                           for fam in ("inet", "inet6", "unix"))
+        fc.add_script(name, (
+            f"touch {sh_quote(started)}/{name}.$2\n"
+            f"if [ -e {sh_quote(go)} ]; then n=0  # bounded: 200 polls of 50 ms\n"
+            f"while [ $(ls {sh_quote(started)} | wc -l) -lt {units} ] && [ $n -lt 200 ]; do "
+            f"sleep 0.05; n=$((n+1)); done\n"
+            f"[ $(ls {sh_quote(started)} | wc -l) -ge {units} ] || "
+            f"{{ echo 'Bail out! {name} $2: not all {units} units ran at once'; exit 1; }}\nfi\n"
+            f"case \"$2\" in\n{points}\n"
+            f"*) cat <<'EOF'\n{case_text(name)}EOF\n;;\nesac\n"))
+    # a first run, quick, leaves the cases' times; they are made long ones
+    r = sockconf("run", "--no-out", "--cases", fc.dir, "--divergences", empty_divergences)
+    assert r.status == 0, r
+    (times,) = (fc.dir / ".times").iterdir()
+    times.write_text("".join(f"long.{i} 1000.0\n" for i in range(ncases)))
+    for f in started.iterdir():
+        f.unlink()
+    go.touch()
+    r = sockconf("run", "--no-out", "--timeout", "30", "--cases", fc.dir, "--divergences",
+                 empty_divergences)
+    assert r.status == 0, r
