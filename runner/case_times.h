@@ -20,7 +20,8 @@
 void case_times_path(const char *cases_dir, const char *label, char *out, size_t size);
 /* ms[i] for catalog case i from path: 0 where the file has none.  0, or -1 (no file: all 0). */
 int case_times_load(const char *path, const struct catalog *cat, double *ms);
-/* Write this run's times to path, keeping the file's times of cases not run now.  0, or -1 with errno. */
+/* Write this run's times to path (for each case the longer of this run's and half the
+ * file's), keeping the file's times of cases not run now.  0, or -1 with errno. */
 int case_times_save(const char *path, const struct catalog *cat, const struct case_result *results);
 
 #endif

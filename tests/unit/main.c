@@ -83,6 +83,7 @@ int main(void)
 	register_platform_event_tests();
 	register_checks_made_tests();
 	register_partial_tests();
+	register_case_times_tests();
 	register_acked_views_tests();
 	register_segments_tests();
 	if (CU_get_error() != CUE_SUCCESS) {

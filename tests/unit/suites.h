@@ -58,6 +58,7 @@ void register_junit_tests(void);
 void register_tap_yaml_tests(void);
 void register_pattern_tests(void);
 void register_errnames_tests(void);
+void register_case_times_tests(void);
 void register_run_tap_tests(void);
 void register_nosignal_send_tests(void);
 void register_platform_event_tests(void);
