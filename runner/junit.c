@@ -8,35 +8,12 @@
 
 /* ---- text ----------------------------------------------------------------------------- */
 
-static void put_bytes(struct xml_text *t, const char *s, size_t n)
+static void put(struct text *t, const char *s)
 {
-	if (t->failed)
-		return;
-	if (t->len + n + 1 > t->cap) {
-		size_t cap = t->cap ? t->cap : 4096;
-		char *grown;
-
-		while (t->len + n + 1 > cap)
-			cap *= 2;
-		grown = realloc(t->s, cap);
-		if (!grown) {
-			t->failed = 1;
-			return;
-		}
-		t->s = grown;
-		t->cap = cap;
-	}
-	memcpy(t->s + t->len, s, n);
-	t->len += n;
-	t->s[t->len] = '\0';
+	text_add(t, s, strlen(s));
 }
 
-static void put(struct xml_text *t, const char *s)
-{
-	put_bytes(t, s, strlen(s));
-}
-
-static void put_seconds(struct xml_text *t, double ms)
+static void put_seconds(struct text *t, double ms)
 {
 	char num[48];
 
@@ -44,7 +21,7 @@ static void put_seconds(struct xml_text *t, double ms)
 	put(t, num);
 }
 
-static void put_count(struct xml_text *t, const char *name, unsigned n)
+static void put_count(struct text *t, const char *name, unsigned n)
 {
 	char num[48];
 
@@ -88,7 +65,7 @@ static size_t utf8_sequence(const unsigned char *p, const unsigned char *end, un
 #define REPLACEMENT "\xEF\xBF\xBD" /* U+FFFD */
 
 /* n bytes of s (see xml_escape) */
-static void escape_bytes(struct xml_text *t, const char *s, size_t size, int attribute)
+static void escape_bytes(struct text *t, const char *s, size_t size, int attribute)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + size;
 
@@ -107,7 +84,7 @@ static void escape_bytes(struct xml_text *t, const char *s, size_t size, int att
 				if (cp == 0xFFFE || cp == 0xFFFF)
 					put(t, REPLACEMENT);
 				else
-					put_bytes(t, (const char *)p, n);
+					text_add(t, (const char *)p, n);
 				p += n;
 			}
 			continue;
@@ -127,19 +104,19 @@ static void escape_bytes(struct xml_text *t, const char *s, size_t size, int att
 				char picture[4] = {'\xE2', '\x90', (char)(0x80 + c), '\0'}; /* U+2400 + c */
 				put(t, picture);
 			} else
-				put_bytes(t, (const char *)p, 1);
+				text_add(t, (const char *)p, 1);
 		}
 		p++;
 	}
 }
 
-void xml_escape(struct xml_text *t, const char *s, int attribute)
+void xml_escape(struct text *t, const char *s, int attribute)
 {
 	escape_bytes(t, s, strlen(s), attribute);
 }
 
 /* "key: value" as a line of element text; a value's later lines are indented under it. */
-static void put_field(struct xml_text *t, const char *key, const char *value)
+static void put_field(struct text *t, const char *key, const char *value)
 {
 	const char *nl;
 
@@ -156,13 +133,13 @@ static void put_field(struct xml_text *t, const char *key, const char *value)
 
 /* ---- what a testcase says ---------------------------------------------------------------- */
 
-static void put_diagnostics(struct xml_text *t, const struct point *p)
+static void put_diagnostics(struct text *t, const struct point *p)
 {
 	for (unsigned i = 0; i < p->ndiag; i++)
 		put_field(t, p->diag[i].key, p->diag[i].value);
 }
 
-static void put_record(struct xml_text *t, const struct divergence *rec)
+static void put_record(struct text *t, const struct divergence *rec)
 {
 	put_field(t, "kind", record_kind_name(rec->kind));
 	put_field(t, "why", rec->why);
@@ -171,13 +148,13 @@ static void put_record(struct xml_text *t, const struct divergence *rec)
 	put_field(t, "recorded", rec->where);
 }
 
-static void put_claim(struct xml_text *t, const struct case_tap *tap)
+static void put_claim(struct text *t, const struct case_tap *tap)
 {
 	if (tap->claim && tap->claim[0]) /* NULL: the case never started */
 		put_field(t, "claim", tap->claim);
 }
 
-static void put_cites(struct xml_text *t, const struct case_tap *tap)
+static void put_cites(struct text *t, const struct case_tap *tap)
 {
 	for (unsigned i = 0; i < tap->ncites; i++)
 		put_field(t, "cite", tap->cites[i]);
@@ -224,7 +201,7 @@ static void failure_message(char *out, size_t size, const struct point *p,
 	flatten(out);
 }
 
-static void testcase_start(struct xml_text *t, const char *classname, const char *name, double ms)
+static void testcase_start(struct text *t, const char *classname, const char *name, double ms)
 {
 	put(t, "    <testcase classname=\"");
 	xml_escape(t, classname, 1);
@@ -239,7 +216,7 @@ static void family_testcase(struct junit_suite *s, const struct case_result *r,
 			    const struct point *p, enum family_verdict fv,
 			    const struct divergence *rec, double ms)
 {
-	struct xml_text *t = &s->testcases;
+	struct text *t = &s->testcases;
 	const char *got = point_diag(p, "got");
 	char message[1200];
 	/* a failure's type, and a record's verdict on it, in the record's kind's words */
@@ -323,7 +300,7 @@ static void family_testcase(struct junit_suite *s, const struct case_result *r,
 /* The case as a whole could not be judged: why, as the TAP's case point says. */
 static void broken_testcase(struct junit_suite *s, const struct case_result *r, double ms)
 {
-	struct xml_text *t = &s->testcases;
+	struct text *t = &s->testcases;
 	const char *type = r->start_failed ? "not started"
 			   : r->timed_out  ? "hang"
 			   : r->exit.signo ? "crash"
@@ -424,7 +401,7 @@ void junit_case(struct junit *j, const struct case_result *r)
 	j->out_of_memory |= s->testcases.failed;
 }
 
-static void suite_name(struct xml_text *t, const struct junit *j, size_t i)
+static void suite_name(struct text *t, const struct junit *j, size_t i)
 {
 	xml_escape(t, j->id.label, 1);
 	if (j->nsuites > 1) {
@@ -434,7 +411,7 @@ static void suite_name(struct xml_text *t, const struct junit *j, size_t i)
 	}
 }
 
-static void put_property(struct xml_text *t, const char *name, const char *value)
+static void put_property(struct text *t, const char *name, const char *value)
 {
 	if (!value[0])
 		return;
@@ -445,7 +422,7 @@ static void put_property(struct xml_text *t, const char *name, const char *value
 	put(t, "\"/>\n");
 }
 
-static void put_counts(struct xml_text *t, unsigned tests, unsigned failures, unsigned errors,
+static void put_counts(struct text *t, unsigned tests, unsigned failures, unsigned errors,
 		       unsigned skipped, double ms)
 {
 	put_count(t, "tests", tests);
@@ -459,7 +436,7 @@ static void put_counts(struct xml_text *t, unsigned tests, unsigned failures, un
 
 int junit_write(const struct junit *j, FILE *out)
 {
-	struct xml_text head = {NULL, 0, 0, 0};
+	struct text head = {NULL, 0, 0, 0};
 	unsigned tests = 0, failures = 0, errors = 0, skipped = 0;
 	double ms = 0;
 

@@ -33,17 +33,13 @@
 #include "verdict.h"
 
 #include <stddef.h>
+#include "text.h"
+
 #include <stdio.h>
 
-/* A growing string; `failed` once memory ran out (the report is then not written). */
-struct xml_text {
-	char *s;
-	size_t len, cap;
-	int failed;
-};
 
 struct junit_suite {
-	struct xml_text testcases;
+	struct text testcases;
 	unsigned tests, failures, errors, skipped;
 	double ms;
 };
@@ -86,6 +82,6 @@ void junit_free(struct junit *j);
  * return; U+FFFE, U+FFFF) become their visible stand-ins, U+2400 + c for a
  * control character; bytes that are not UTF-8 become U+FFFD.
  */
-void xml_escape(struct xml_text *t, const char *s, int attribute);
+void xml_escape(struct text *t, const char *s, int attribute);
 
 #endif

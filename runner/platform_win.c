@@ -17,6 +17,7 @@
 #define _WIN32_WINNT 0x0600
 #endif
 #include "platform.h"
+#include "text.h"
 
 #include <windows.h>
 #include <ctype.h>
@@ -105,46 +106,13 @@ int plat_interrupted(void)
 
 /* ---- starting a case ------------------------------------------------------ */
 
-struct buf {
-	char *p;
-	size_t len, cap;
-	int failed;
-};
-
-static void buf_add(struct buf *b, const char *s, size_t n)
-{
-	if (b->failed)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		char *grown;
-
-		while (b->len + n + 1 > cap)
-			cap *= 2;
-		grown = realloc(b->p, cap);
-		if (!grown) {
-			b->failed = 1;
-			return;
-		}
-		b->p = grown, b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-/*
- * One argument quoted so that the Microsoft C runtime's parser (and
- * CommandLineToArgvW) gives it back unchanged: backslashes are literal
- * except before a double quote, where they and the quote are escaped.
- */
-static void add_quoted_arg(struct buf *b, const char *arg)
+static void add_quoted_arg(struct text *b, const char *arg)
 {
 	if (*arg && !strpbrk(arg, " \t\n\v\"")) {
-		buf_add(b, arg, strlen(arg));
+		text_add(b, arg, strlen(arg));
 		return;
 	}
-	buf_add(b, "\"", 1);
+	text_add(b, "\"", 1);
 	for (const char *p = arg;; p++) {
 		size_t slashes = 0;
 
@@ -152,30 +120,30 @@ static void add_quoted_arg(struct buf *b, const char *arg)
 			p++, slashes++;
 		if (*p == '\0') {
 			for (size_t i = 0; i < slashes * 2; i++) /* they precede the closing quote */
-				buf_add(b, "\\", 1);
+				text_add(b, "\\", 1);
 			break;
 		}
 		for (size_t i = 0; i < (*p == '"' ? slashes * 2 + 1 : slashes); i++)
-			buf_add(b, "\\", 1);
-		buf_add(b, p, 1);
+			text_add(b, "\\", 1);
+		text_add(b, p, 1);
 	}
-	buf_add(b, "\"", 1);
+	text_add(b, "\"", 1);
 }
 
 static char *command_line(char *const argv[])
 {
-	struct buf b = {0};
+	struct text b = {0};
 
 	for (size_t i = 0; argv[i]; i++) {
 		if (i)
-			buf_add(&b, " ", 1);
+			text_add(&b, " ", 1);
 		add_quoted_arg(&b, argv[i]);
 	}
 	if (b.failed) {
-		free(b.p);
+		free(b.s);
 		return NULL;
 	}
-	return b.p;
+	return b.s;
 }
 
 static size_t name_len(const char *entry)
@@ -212,7 +180,7 @@ static char *environment_block(char *const env[])
 	char *own = GetEnvironmentStringsA();
 	size_t n = 0, k = 0, extra = 0;
 	const char **entries;
-	struct buf b = {0};
+	struct text b = {0};
 
 	for (const char *e = own; e && *e; e += strlen(e) + 1)
 		n++;
@@ -235,17 +203,17 @@ static char *environment_block(char *const env[])
 		entries[k++] = env[i];
 	qsort(entries, k, sizeof *entries, by_name);
 	for (size_t i = 0; i < k; i++)
-		buf_add(&b, entries[i], strlen(entries[i]) + 1);
-	buf_add(&b, "", 1); /* the block ends with an empty string */
+		text_add(&b, entries[i], strlen(entries[i]) + 1);
+	text_add(&b, "", 1); /* the block ends with an empty string */
 	if (k == 0)
-		buf_add(&b, "", 1);
+		text_add(&b, "", 1);
 	free(entries);
 	FreeEnvironmentStringsA(own);
 	if (b.failed) {
-		free(b.p);
+		free(b.s);
 		return NULL;
 	}
-	return b.p;
+	return b.s;
 }
 
 static HANDLE open_inheritable(const char *path, DWORD access, DWORD disposition)

@@ -18,6 +18,7 @@
 #include "stack_target.h"
 #include "summary.h"
 #include "target_posix.h"
+#include "text.h"
 #include "verdict.h"
 
 #include <errno.h>
@@ -102,37 +103,19 @@ void target_finish(struct target_wrap *w)
 
 /* ---- the channel ---------------------------------------------------------------- */
 
-/* A text that grows line by line (the TAP, what the guest passes back). */
-struct lines {
-	char *s;
-	size_t n, cap;
-	int failed;  /* memory ran out: the text is not whole */
-};
-
-static void lines_add(struct lines *t, const char *line, size_t n)
+/* A line added to a text that grows line by line (the TAP, what the guest passes back). */
+static void lines_add(struct text *t, const char *line, size_t n)
 {
-	if (t->n + n + 2 > t->cap) {
-		size_t cap = (t->cap + n + 2) * 2;
-		char *more = realloc(t->s, cap);
-		if (!more) {
-			t->failed = 1;
-			return;
-		}
-		t->s = more;
-		t->cap = cap;
-	}
-	memcpy(t->s + t->n, line, n);
-	t->n += n;
-	t->s[t->n++] = '\n';
-	t->s[t->n] = '\0';
+	text_add(t, line, n);
+	text_add(t, "\n", 1);
 }
 
 struct channel {
 	size_t offset;       /* read so far */
 	char line[8192];     /* a line not yet complete */
 	size_t nline;
-	struct lines tap;    /* the TAP, for the results file */
-	struct lines junit, times; /* gvisor: the guest runner's JUnit report and case times */
+	struct text tap;    /* the TAP, for the results file */
+	struct text junit, times; /* gvisor: the guest runner's JUnit report and case times */
 	int have_exit, exit_code, have_plan, past_header;
 	char label[160];
 	char command[1024];  /* this runner's command line, for the guest's "# command:" */
@@ -347,7 +330,7 @@ static int safe_label(const char *s)
 }
 
 /* The guest runner's case times, kept where a run here keeps them (case_times.h): 0, or -1. */
-static int keep_times(const char *cases_dir, const char *label, const struct lines *times)
+static int keep_times(const char *cases_dir, const char *label, const struct text *times)
 {
 	struct atomic_file a;
 	char path[1300], dir[1300];
@@ -360,7 +343,7 @@ static int keep_times(const char *cases_dir, const char *label, const struct lin
 		*strrchr(dir, '/') = '\0';
 	if (plat_mkdir_p(dir) == -1 || atomic_file_open(&a, path) == -1)
 		return -1;
-	if (fwrite(times->s, 1, times->n, a.f) != times->n) {
+	if (fwrite(times->s, 1, times->len, a.f) != times->len) {
 		atomic_file_discard(&a);
 		return -1;
 	}
@@ -517,14 +500,14 @@ int target_run_guest(const struct options *o, const struct catalog *cat, const c
 			fprintf(stderr, "sockconf: --target %s: the guest's TAP names no usable label\n",
 				o->target);
 			status = 2;
-		} else if (write_results(o->out_dir, ch.label, o->nfilters > 0, ch.tap.s, ch.tap.n) == -1)
+		} else if (write_results(o->out_dir, ch.label, o->nfilters > 0, ch.tap.s, ch.tap.len) == -1)
 			status = 2;
 	}
 	if ((status == 0 || status == 1) && ch.times.s) /* a cache: a copy that cannot be kept costs speed only */
 		(void)keep_times(cases_dir, g->times_name[0] ? g->times_name : ch.label, &ch.times);
 	if (junit_open_ok && (status == 0 || status == 1)) {
 		junit_open_ok = 0;
-		if (!ch.junit.s || fwrite(ch.junit.s, 1, ch.junit.n, junit.file.f) != ch.junit.n ||
+		if (!ch.junit.s || fwrite(ch.junit.s, 1, ch.junit.len, junit.file.f) != ch.junit.len ||
 		    atomic_file_commit(&junit.file) == -1) {
 			fprintf(stderr, "sockconf: could not write %s: %s\n", o->junit_path,
 				ch.junit.s ? strerror(errno) : "the guest's runner passed no report back");

@@ -48,7 +48,7 @@ static const char documented_inet_got_5[] =
 
 static char *escaped(const char *s, int attribute)
 {
-	static struct xml_text t;
+	static struct text t;
 
 	free(t.s);
 	memset(&t, 0, sizeof t);
