@@ -156,17 +156,20 @@ int guest_environment(char *out, size_t size, const char *preload_in)
 	return failed ? -1 : 0;
 }
 
-int guest_times(struct guest *g, const char *cases_abs, const char *in_guest, char *host_path,
-		size_t host_size, char *env, size_t env_size, char *also, size_t also_size)
+int guest_times(struct guest *g, const char *name, const char *cases_abs, const char *in_guest,
+		char *host_path, size_t host_size, char *env, size_t env_size, char *also, size_t also_size)
 {
 	char q[1300];
 
-	snprintf(g->times_name, sizeof g->times_name, "guest-%s", g->target);
+	if (name)
+		snprintf(g->times_name, sizeof g->times_name, "%s", name);
+	else
+		snprintf(g->times_name, sizeof g->times_name, "guest-%s", g->target);
 	case_times_path(cases_abs, g->times_name, host_path, host_size);
 	shell_quote(q, sizeof q, in_guest ? in_guest : host_path);
 	if ((size_t)snprintf(env, env_size, "SOCKCONF_TIMES_FILE=%s ", q) >= env_size)
 		return -1;
-	/* inside, the guest's label names no file: its times go back to the host by name */
+	/* back to the host by the host's name for them (inside, a guest's own label may differ) */
 	return (size_t)snprintf(also, also_size, "  [ -f %s ] && $B sed 's/^/sockconf-times: /' %s\n", q, q) >=
 			       also_size
 		       ? -1
@@ -216,7 +219,7 @@ int uml_setup(struct guest *g, const struct options *o, const char *exe_dir, con
 	}
 	/* the host's file, seen at its own path through the overlay: read there, written above it */
 	if (guest_environment(envs, sizeof envs, NULL) == -1 ||
-	    guest_times(g, cases, NULL, times, sizeof times, times_env, sizeof times_env, also, sizeof also) == -1 ||
+	    guest_times(g, NULL, cases, NULL, times, sizeof times, times_env, sizeof times_env, also, sizeof also) == -1 ||
 	    (size_t)snprintf(run, sizeof run, "%s%s%s", envs, times_env, cmd) >= sizeof run) {
 		snprintf(err, errsize, "--target uml: the SOCKCONF_* settings passed to the guest are too long");
 		return -1;
@@ -439,7 +442,7 @@ int qemu_setup(struct guest *g, const struct options *o, const char *exe_dir, co
 	}
 	/* the last run's times, packed in at /times, where the guest's runner reads and writes them */
 	if (guest_environment(envs, sizeof envs, preload && *preload ? preload_in : NULL) == -1 ||
-	    guest_times(g, cases_abs, "/times", times, sizeof times, times_env, sizeof times_env, also,
+	    guest_times(g, NULL, cases_abs, "/times", times, sizeof times, times_env, sizeof times_env, also,
 			sizeof also) == -1 ||
 	    (size_t)snprintf(run, sizeof run, "%s%s%s", envs, times_env, cmd) >= sizeof run) {
 		snprintf(err, errsize, "--target qemu: the SOCKCONF_* settings passed to the guest are too long");

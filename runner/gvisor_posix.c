@@ -16,7 +16,6 @@
  *           overwrite each other's writes).
  */
 
-#include "case_times.h"
 #include "target_posix.h"
 
 #include <errno.h>
@@ -132,7 +131,7 @@ int gvisor_setup(struct guest *g, const struct options *o, const char *exe_dir, 
 		 const char *div_dir, char *err, size_t errsize)
 {
 	char runner[1200], cases[1200], divs[1200], cmd[8192], envs[2048], run[10240];
-	char times[1400], q_times[1500], also[4096];
+	char times[1400], times_env[1500], times_line[3000], also[4096];
 	size_t n = 0;
 
 	snprintf(g->wrap.dir, sizeof g->wrap.dir, "%s/runsc", g->dir);
@@ -149,18 +148,16 @@ int gvisor_setup(struct guest *g, const struct options *o, const char *exe_dir, 
 		snprintf(err, errsize, "--target gvisor: the command line is too long");
 		return -1;
 	}
+	/* the times steer the next run's schedule (case_times.h): kept here, by the host, by label */
 	if (guest_environment(envs, sizeof envs, NULL) == -1 ||
-	    (size_t)snprintf(run, sizeof run, "%s%s", envs, cmd) >= sizeof run) {
+	    guest_times(g, g->id.label, cases, NULL, times, sizeof times, times_env, sizeof times_env,
+			times_line, sizeof times_line) == -1 ||
+	    (size_t)snprintf(run, sizeof run, "%s%s%s", envs, times_env, cmd) >= sizeof run) {
 		snprintf(err, errsize, "--target gvisor: the SOCKCONF_* settings passed to the sandbox are too long");
 		return -1;
 	}
-	/* the times steer the next run's schedule (case_times.h): kept here, by the host */
-	case_times_path(cases, g->id.label, times, sizeof times);
-	shell_quote(q_times, sizeof q_times, times);
-	snprintf(also, sizeof also,
-		 "  [ -f %s ] && sed 's/^/sockconf-junit: /' %s\n"
-		 "  [ -f %s ] && sed 's/^/sockconf-times: /' %s\n",
-		 GVISOR_JUNIT, GVISOR_JUNIT, q_times, q_times);
+	snprintf(also, sizeof also, "  [ -f %s ] && sed 's/^/sockconf-junit: /' %s\n%s", GVISOR_JUNIT,
+		 GVISOR_JUNIT, times_line);
 	if ((size_t)snprintf(g->script, sizeof g->script,
 			     "# sockconf --target gvisor: the sandbox's one command\n"
 			     "B=\n" GUEST_RUN_AND_REPORT,

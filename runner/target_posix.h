@@ -87,8 +87,7 @@ struct guest {
 	int have_id;
 	struct target_wrap wrap;
 	char script[16384];     /* gvisor: sh -c's script */
-	/* the host's name for the guest's case times (case_times.h): its label where
-	 * the host knows it before the boot (gvisor), else guest-TARGET */
+	/* the host's name for the guest's case times (guest_times) */
 	char times_name[200];
 };
 
@@ -122,15 +121,15 @@ int guest_command(char *out, size_t size, const struct options *o, const char *r
  */
 int guest_environment(char *out, size_t size, const char *preload_in);
 /*
- * The last run's case times for a guest whose label only its runner learns
- * (uml, qemu): g->times_name is guest-TARGET, host_path where the host keeps
- * them; env gets "SOCKCONF_TIMES_FILE=in_guest " for the guest's runner (the
- * file the guest reads, then writes; NULL: host_path, where the guest sees
- * this machine's files), also the sh line that prints it on the channel.
- * 0, or -1 when too long.
+ * The last run's case times for the runner inside a guest: g->times_name is
+ * name, or guest-TARGET where only the guest learns its label (uml, qemu);
+ * host_path is where the host keeps them; env gets "SOCKCONF_TIMES_FILE=
+ * in_guest " for the guest's runner (the file it reads, then writes; NULL:
+ * host_path, where the guest sees this machine's files), also the sh line
+ * that prints it on the channel.  0, or -1 when too long.
  */
-int guest_times(struct guest *g, const char *cases_abs, const char *in_guest, char *host_path,
-		size_t host_size, char *env, size_t env_size, char *also, size_t also_size);
+int guest_times(struct guest *g, const char *name, const char *cases_abs, const char *in_guest,
+		char *host_path, size_t host_size, char *env, size_t env_size, char *also, size_t also_size);
 
 /*
  * Get the guest in g->dir ready to boot: its files written, g->argv,
