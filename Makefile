@@ -218,7 +218,7 @@ unit:
 $(BUILD)/unit-tests: $(UNIT_SRC:%.c=$(BUILD)/obj/%.o) $(LIB_UNIT_OBJ) $(BUILD)/librunner.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcunit $(CASE_LIBS) $(LDLIBS)
 
-e2e: all
+e2e: all $(BUILD)/mutants.so
 	@if $(PYTEST) --version >/dev/null 2>&1; then \
 	  SOCKCONF_BUILD=$(abspath $(BUILD)) $(PYTEST) -q -rs tests/e2e; \
 	else sh tests/part-skipped.sh e2e "pytest is not installed (Debian: apt-get install python3-pytest)"; fi

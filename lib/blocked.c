@@ -7,7 +7,9 @@
 #define SC_LIB_INTERNAL
 #include "sockconf.h"
 #include "outcome.h"
+#include "path.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 struct sc_blocked {
@@ -81,16 +83,30 @@ struct sc_blocked *start_blocked_recv(int fd)
 	 * answers: a recv() that never blocked must not pass as a woken one */
 	if (asleep < 0 && sc_plat_event_wait(b->returned, 0))
 		sc_fail(NULL, "recv() returned %lld at once: it did not block", b->result);
-	if (asleep < 0)
-		note("blocked", "the platform cannot confirm that recv() was asleep in the kernel");
+	if (asleep < 0) {
+		/* a thread that has said it is about to call may not have called yet: give it a
+		 * quiet window to be in recv(), which must not return meanwhile */
+		sc_announce_quiet("for the recv() to be under way: the platform cannot tell when it sleeps");
+		if (sc_plat_event_wait(b->returned, sc_quiet_ms()))
+			sc_fail(NULL, "recv() returned %lld at once: it did not block", b->result);
+		note("blocked", "the platform cannot confirm that recv() was asleep in the kernel: it had "
+		     "been called %s before", sc_quiet_text());
+	}
 	return b;
 }
 
 static long long blocked_result_within(struct sc_blocked *b, int bound, const char *bound_is)
 {
 	sc_current_step = "the blocked recv() to return";
-	if (!sc_plat_event_wait(b->returned, bound))
+	if (sc_recorded_got_is("blocked")) {
+		bound = sc_bound_or_recorded_ms("blocked", "the blocked recv() to return");
+		bound_is = "a quiet window: a record says it stays blocked";
+	}
+	if (!sc_plat_event_wait(b->returned, bound)) {
+		/* what was awaited never came: a value a record can name */
+		snprintf(sc_outcome.got, sizeof sc_outcome.got, "blocked");
 		sc_fail(NULL, "recv() still blocked %d ms later (%s)", bound, bound_is);
+	}
 	errno = b->err;
 	return b->result;
 }

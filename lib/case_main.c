@@ -116,6 +116,7 @@ static void print_outcome(unsigned point, enum sc_family family)
 static enum sc_status run_family(const struct sc_case *c, unsigned point, enum sc_family family)
 {
 	sc_outcome_reset();
+	sc_recorded_family(family);
 	if (!(c->families & family)) {
 		sc_outcome.status = SC_SKIP;
 		snprintf(sc_outcome.message, sizeof sc_outcome.message, "%s",

@@ -63,4 +63,14 @@ void sc_run_family_end(void);
 /* Close what the family left open (stack.c). */
 void sc_close_family_sockets(void);
 
+/*
+ * Records passed by the runner (recorded.c).  The family now running; whether
+ * its record's got is this word; and a wait's bound: the wait bound, or the
+ * quiet window (announced) where the record says the wait ends yielding
+ * `yields` ("none", "blocked").
+ */
+void sc_recorded_family(int family); /* an enum sc_family */
+int sc_recorded_got_is(const char *got);
+int sc_bound_or_recorded_ms(const char *yields, const char *awaited);
+
 #endif

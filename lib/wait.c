@@ -194,12 +194,15 @@ static short poll_once(int fd, short events, int timeout_ms)
 static short wait_events(int fd, short events, const char *awaited)
 {
 	double ask_at, deadline;
-	int asked = 0;
+	int asked = 0, bound;
 	struct sc_path p;
 
 	sc_link_refresh(fd);
+	bound = sc_bound_or_recorded_ms("none", awaited);
 	ask_at = sc_plat_now_ms() + sc_quiet_ms();
-	deadline = sc_plat_now_ms() + sc_wait_bound_ms();
+	deadline = ask_at - sc_quiet_ms() + bound;
+	if (bound <= sc_quiet_ms())
+		asked = -1; /* the wait is a quiet window: a probe would outlast it */
 	sc_current_step = awaited;
 	for (;;) {
 		double now = sc_plat_now_ms(), until;
@@ -208,7 +211,8 @@ static short wait_events(int fd, short events, const char *awaited)
 		if (now >= deadline) {
 			/* what was awaited never came: a value a record can name, as the wire's "none" */
 			snprintf(sc_outcome.got, sizeof sc_outcome.got, "none");
-			sc_fail(NULL, "timed out after %s waiting for %s (fd %d)%s", sc_wait_text(), awaited, fd,
+			sc_fail(NULL, "timed out after %s waiting for %s (fd %d)%s",
+				sc_recorded_got_is("none") ? sc_quiet_text() : sc_wait_text(), awaited, fd,
 				asked == 1 ? ", and no keepalive probe sent meanwhile got an RST" : "");
 		}
 		if (!asked && now >= ask_at) {

@@ -1277,16 +1277,18 @@ static int answers_with_rst(struct sc_wire *w, int from_fd)
 void wire_wait(struct sc_wire *w, int from_fd, unsigned flags)
 {
 	double deadline;
+	const char *within;
+	char what[64];
 
+	snprintf(what, sizeof what, "%s from %s", segment_text(flags), end_name(w, from_fd));
 	if (w->blind) {
-		char what[64];
-		snprintf(what, sizeof what, "%s from %s", segment_text(flags), end_name(w, from_fd));
 		unchecked(w, what);
 		return;
 	}
 	sc_link_refresh(w->local_fd);
 	sc_link_refresh(w->peer_fd);
-	deadline = now_ms() + sc_wait_bound_ms();
+	deadline = now_ms() + sc_bound_or_recorded_ms("none", what);
+	within = sc_recorded_got_is("none") ? sc_quiet_text() : sc_wait_text();
 	sc_current_step = "a segment on the wire";
 	for (;;) {
 		double left;
@@ -1306,23 +1308,23 @@ void wire_wait(struct sc_wire *w, int from_fd, unsigned flags)
 		const char *lost = (flags & SC_RST) ? link_loss(w) : NULL;
 		describe(w);
 		if (drops)
-			sc_fail(NULL, "timed out after %s waiting for %s from %s, and the %s", sc_wait_text(),
+			sc_fail(NULL, "timed out after %s waiting for %s from %s, and the %s", within,
 				segment_text(flags), end_name(w, from_fd), drop_text(drops));
 		if (lost) { /* TCP never sends an RST again: one the link lost is gone */
 			char why[400];
 			snprintf(why, sizeof why, "inconclusive: no RST seen from %s within %s; %s",
-				 end_name(w, from_fd), sc_wait_text(), lost);
+				 end_name(w, from_fd), within, lost);
 			skip(why);
 		}
 		if ((flags & SC_RST) && answers_with_rst(w, from_fd)) {
 			char why[400];
 			snprintf(why, sizeof why, "inconclusive: no RST seen from %s within %s, but its connection "
 				 "is gone (a probe sent to it since was answered with an RST): the link lost the first",
-				 end_name(w, from_fd), sc_wait_text());
+				 end_name(w, from_fd), within);
 			skip(why);
 		}
 		snprintf(sc_outcome.got, sizeof sc_outcome.got, "none"); /* a value a record can name */
-		sc_fail(NULL, "timed out after %s waiting for %s from %s", sc_wait_text(), segment_text(flags),
+		sc_fail(NULL, "timed out after %s waiting for %s from %s", within, segment_text(flags),
 			end_name(w, from_fd));
 	}
 }

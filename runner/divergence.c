@@ -500,3 +500,28 @@ void divergences_free(struct divergences *d)
 	d->items = NULL;
 	d->n = 0;
 }
+
+void divergence_recorded_got_env(const struct divergences *d, const char *label, const char *id,
+				 char *out, size_t outsize)
+{
+	static const char *const families[] = {"inet", "inet6", "unix"};
+	const char *name = "SOCKCONF_RECORDED_GOT=";
+	size_t len = 0;
+
+	out[0] = '\0';
+	for (size_t f = 0; f < sizeof families / sizeof families[0]; f++) {
+		const struct divergence *r = divergence_find(d, label, id, families[f]);
+		int n;
+
+		/* lower-case words only: a number, an errno or a TCP state is a call's result, not a wait's */
+		if (!r || !r->has_got || r->sometimes || !r->got[0] ||
+		    strspn(r->got, "abcdefghijklmnopqrstuvwxyz") != strlen(r->got))
+			continue;
+		n = snprintf(out + len, outsize - len, "%s%s:%s", len ? "," : name, families[f], r->got);
+		if (n < 0 || (size_t)n >= outsize - len) {
+			out[0] = '\0'; /* too long to pass whole: the waits keep their bound */
+			return;
+		}
+		len += (size_t)n;
+	}
+}

@@ -73,6 +73,14 @@ int divergences_load(struct divergences *d, const char *dir, char *err, size_t e
  * other's records, where it has none of its own (divergence.c). */
 const struct divergence *divergence_find(const struct divergences *d, const char *label,
 					 const char *id, const char *family);
+/*
+ * For a case's processes: "SOCKCONF_RECORDED_GOT=inet:none,inet6:none", the
+ * one-word got of each family's record on this label (lib/recorded.c: a
+ * wait that would yield it is a quiet window instead), leaving out
+ * `when: sometimes` records.  An empty out where there is none.
+ */
+void divergence_recorded_got_env(const struct divergences *d, const char *label, const char *id,
+				 char *out, size_t outsize);
 /* "documented" or "divergence". */
 const char *record_kind_name(enum record_kind k);
 /* 1, 2, 4 for inet, inet6, unix; 0 for anything else. */

@@ -269,6 +269,19 @@ static int list_target_cases(const struct options *o, const struct catalog *cat,
 	return status;
 }
 
+/* Each case's SOCKCONF_RECORDED_GOT (divergence.h), or NULL for a case with none. */
+static char **recorded_got_env(const struct divergences *d, const char *label, const struct catalog *cat)
+{
+	char **env = calloc(cat->n ? cat->n : 1, sizeof *env);
+
+	for (size_t i = 0; env && i < cat->n; i++) {
+		char text[256];
+		divergence_recorded_got_env(d, label, cat->cases[i].id, text, sizeof text);
+		env[i] = text[0] ? strdup(text) : NULL;
+	}
+	return env; /* NULL: out of memory, and the waits keep their bound */
+}
+
 static int run_cases(const struct options *o, const char *cases_dir, struct catalog *cat,
 		     const struct divergences *d,
 		     const char *scratch, size_t catalogued)
@@ -283,6 +296,7 @@ static int run_cases(const struct options *o, const char *cases_dir, struct cata
 	struct schedule s;
 	char **summaries = NULL;
 	double *last_ms;
+	char **case_env;
 	char times_path[1300];
 	unsigned unstable = 0;
 	int interrupted = 0, status;
@@ -361,6 +375,7 @@ static int run_cases(const struct options *o, const char *cases_dir, struct cata
 	s.scratch_dir = scratch;
 	s.wrap = wrap.argv[0] ? wrap.argv : NULL;
 	s.env = wrap.env;
+	s.case_env = case_env = recorded_got_env(d, id.label, cat);
 	s.setup = wrap.setup; /* lwip-linux: each case in a network namespace of its own */
 	s.setup_ctx = wrap.setup_ctx;
 	s.done = case_done;
@@ -443,8 +458,10 @@ static int run_cases(const struct options *o, const char *cases_dir, struct cata
 	}
 	for (size_t i = 0; i < cat->n; i++) {
 		free(summaries[i]);
+		free(case_env ? case_env[i] : NULL);
 		case_result_free(&pr.results[i]);
 	}
+	free(case_env);
 	free(summaries);
 	free(last_ms);
 	free(pr.results);

@@ -178,8 +178,10 @@ static int start(const struct schedule *s, struct slot *sl, const struct unit *u
 	argv[na] = NULL;
 	snprintf(timeout_env, sizeof timeout_env, "SOCKCONF_TIMEOUT_MS=%u", s->timeout_ms);
 	env[ne++] = timeout_env;
-	for (size_t k = 0; s->env && s->env[k] && ne < 15; k++)
+	for (size_t k = 0; s->env && s->env[k] && ne < 14; k++)
 		env[ne++] = s->env[k];
+	if (s->case_env && s->case_env[u->index])
+		env[ne++] = s->case_env[u->index];
 	env[ne] = NULL;
 	output_paths(s, unit, out_path, err_path, sizeof out_path);
 	sl->started = plat_now_ms();

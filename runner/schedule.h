@@ -22,6 +22,7 @@ struct schedule {
 	const char *scratch_dir; /* where each case's output files go */
 	char *const *wrap;       /* put before each case's path (a target: gvisor); NULL: none */
 	char *const *env;        /* more "NAME=value" for each case; NULL: none */
+	char *const *case_env;   /* one more "NAME=value" a catalogued case, or NULL, by index; NULL: none */
 	proc_setup_fn setup;     /* run in each case's process first (lwip-linux); NULL: none */
 	void *setup_ctx;
 	void (*done)(size_t index, struct case_result *r, void *ctx);
