@@ -72,5 +72,7 @@ void sc_close_family_sockets(void);
 void sc_recorded_family(int family); /* an enum sc_family */
 int sc_recorded_got_is(const char *got);
 int sc_bound_or_recorded_ms(const char *yields, const char *awaited);
+/* How that bound is named in a failure: sc_quiet_text() or sc_wait_text(). */
+const char *sc_bound_or_recorded_text(const char *yields);
 
 #endif

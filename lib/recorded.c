@@ -58,3 +58,8 @@ int sc_bound_or_recorded_ms(const char *yields, const char *awaited)
 	     sc_quiet_text(), sc_wait_text(), yields);
 	return sc_quiet_ms();
 }
+
+const char *sc_bound_or_recorded_text(const char *yields)
+{
+	return sc_recorded_got_is(yields) ? sc_quiet_text() : sc_wait_text();
+}

@@ -212,7 +212,7 @@ static short wait_events(int fd, short events, const char *awaited)
 			/* what was awaited never came: a value a record can name, as the wire's "none" */
 			snprintf(sc_outcome.got, sizeof sc_outcome.got, "none");
 			sc_fail(NULL, "timed out after %s waiting for %s (fd %d)%s",
-				sc_recorded_got_is("none") ? sc_quiet_text() : sc_wait_text(), awaited, fd,
+				sc_bound_or_recorded_text("none"), awaited, fd,
 				asked == 1 ? ", and no keepalive probe sent meanwhile got an RST" : "");
 		}
 		if (!asked && now >= ask_at) {

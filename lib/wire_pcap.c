@@ -1288,7 +1288,7 @@ void wire_wait(struct sc_wire *w, int from_fd, unsigned flags)
 	sc_link_refresh(w->local_fd);
 	sc_link_refresh(w->peer_fd);
 	deadline = now_ms() + sc_bound_or_recorded_ms("none", what);
-	within = sc_recorded_got_is("none") ? sc_quiet_text() : sc_wait_text();
+	within = sc_bound_or_recorded_text("none");
 	sc_current_step = "a segment on the wire";
 	for (;;) {
 		double left;
