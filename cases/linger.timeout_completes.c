@@ -1,8 +1,8 @@
 /*
- * linger.timeout_completes: with SO_LINGER {1, 2} and data the peer has
+ * linger.timeout_completes: with SO_LINGER {1, L} and data the peer has
  * not yet taken, close() waits for the delivery, not for the time: it
- * returns 0 as soon as the peer has every byte, long before the 2 s run
- * out, and the close is graceful: the peer reads every byte, then 0.
+ * returns 0 as soon as the peer has every byte, long before the L seconds
+ * run out, and the close is graceful: the peer reads every byte, then 0.
  *
  * To show that close() waited for the delivery, the data must still be
  * undelivered when close() is called, and delivered when it returns.  So
@@ -16,22 +16,22 @@
  *     CLOSE_WAIT, i.e. the peer had every byte and the FIN after them.
  *
  * Timeline:  local: send until the stack takes no more (peer not reading)
- *            local: setsockopt(SO_LINGER {1, 2}) ; close()  -- blocks
+ *            local: setsockopt(SO_LINGER {1, L}) ; close()  -- blocks
  *            peer:  recv() .. every byte, checked, then recv() == 0
- *            local: close() == 0 well before 2 s; peer in CLOSE_WAIT by then
+ *            local: close() == 0 well before L s; peer in CLOSE_WAIT by then
  *
- * The wait, in whole seconds rounded, must be under 2: a stack that returns on delivery is
- * (at once on loopback; over a lossy link the delivery itself may take a
- * few hundred ms), one that waits out the linger time shows 2 s.
+ * L is half the wait bound in whole seconds: 1 s on loopback, where the
+ * delivery takes milliseconds, and more over a slow link, where it takes
+ * round trips.  The wait, in whole seconds rounded, must be under L: a
+ * stack that returns on delivery shows 0 on loopback, one that waits out
+ * the linger time shows L.
  */
 #include "sockconf.h"
-
-#define LINGER_S 2
 
 static void linger_close_returns_once_data_is_delivered(enum sc_family family)
 {
 	struct sc_conn c = open_connection(family);
-	struct linger two_seconds = {1, LINGER_S};
+	struct linger lingering = {1, 0};
 	struct sc_closing *closing;
 	struct sc_close_timing closed;
 	size_t queued, received = 0;
@@ -39,20 +39,22 @@ static void linger_close_returns_once_data_is_delivered(enum sc_family family)
 	queued = send_pattern_until_full(c.local); /* the peer's window is closed: delivery waits for its reading */
 	note("queued", "%lu bytes", (unsigned long)queued);
 	check_int(bytes_arrived(c.peer, queued), <, queued); /* undelivered, so unacknowledged, as close() is called */
-	check_call(setsockopt(c.local, SOL_SOCKET, SO_LINGER, (const void *)&two_seconds, sizeof two_seconds));
+	lingering.l_linger = linger_s_beyond_delivery(c.local);
+	note("linger", "{1, %d}", (int)lingering.l_linger);
+	check_call(setsockopt(c.local, SOL_SOCKET, SO_LINGER, (const void *)&lingering, sizeof lingering));
 	check_call(set_nonblocking(c.local, 0)); /* a blocking close() */
 
 	closing = start_timed_close(c.local, c.peer); /* returns once close() is asleep, waiting */
 	check_int(recv_pattern_until_eof(c.peer, &received), ==, queued); /* fails on ECONNRESET */
 	closed = timed_close_result(closing);
 	check_int(closed.ret, ==, 0);
-	check_int(closed.seconds, <, LINGER_S); /* delivery, not the 2 s timeout, ended the wait (over a lossy link it may take a while) */
+	check_int(closed.seconds, <, lingering.l_linger); /* delivery, not the linger time, ended the wait */
 	check_state_seen(closed.peer_state, SC_TCP_CLOSE_WAIT); /* delivered when close() returned */
 }
 
 SOCKCONF_CASE(
 	.id = "linger.timeout_completes",
-	.claim = "With SO_LINGER {1, 2} and queued data the peer has not yet received, close() blocks until the data is delivered and then returns 0, well before 2 s; the peer receives all of it, then 0.",
+	.claim = "With SO_LINGER {1, L} (L = 1 s on loopback, more over a slow link) and queued data the peer has not yet received, close() blocks until the data is delivered and then returns 0, well before L s; the peer receives all of it, then 0.",
 	.families = SC_TCP,
 	.unix_note = "SO_LINGER governs untransmitted data at close(); an AF_UNIX send() puts data straight into the peer's receive queue, so there is never any to linger on",
 	.cites = {

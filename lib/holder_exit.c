@@ -9,6 +9,8 @@
 #include "outcome.h"
 #include "holder_exit.h"
 
+#include <stdio.h>
+
 #define MAX_EXITING_HOLDERS 4
 static struct exiting_holder {
 	long pid;  /* 0: free */
@@ -52,20 +54,21 @@ long spawn_exiting_holder(void)
 	return pid;
 }
 
-int exit_holder(long holder, long long *exit_ms)
+long long exit_holder(long holder)
 {
 	struct exiting_holder *h = NULL;
 	double started, deadline;
 	int backoff_ms = 0, gone;
+	const char *awaited = "the holder process's _exit() to complete";
 
 	for (unsigned i = 0; i < MAX_EXITING_HOLDERS && !h; i++)
 		if (holders[i].pid == holder && holders[i].tell != -1)
 			h = &holders[i];
 	if (!h)
 		sc_fail(NULL, "exit_holder(%ld): no such holder, or it was told already", holder);
-	sc_current_step = "the holder process's _exit() to complete";
+	sc_current_step = awaited;
 	started = now_ms();
-	deadline = started + sc_wait_bound_ms();
+	deadline = started + sc_bound_or_recorded_ms("exiting", awaited);
 	sc_plat_tell_holder_exit(h->tell);
 	h->tell = -1;
 	/* the exit raises no event we can poll for: re-read on a short back-off */
@@ -73,8 +76,12 @@ int exit_holder(long holder, long long *exit_ms)
 		sc_backoff_pause(&backoff_ms);
 	if (gone == -1)
 		sc_fail(NULL, "waiting for the holder process %ld failed", holder);
-	*exit_ms = (long long)(now_ms() - started);
-	if (gone)
-		h->pid = 0; /* reaped: nothing left for the family's end */
-	return gone;
+	if (!gone) {
+		/* the process is still exiting: a value a record can name */
+		snprintf(sc_outcome.got, sizeof sc_outcome.got, "exiting");
+		sc_fail(NULL, "the holder process %ld was still there %s after it was told to call _exit()", holder,
+			sc_bound_or_recorded_text("exiting"));
+	}
+	h->pid = 0; /* reaped: nothing left for the family's end */
+	return (long long)(now_ms() - started);
 }

@@ -327,6 +327,11 @@ struct sc_close_timing {
 	long long seconds; /* ms rounded to whole seconds: 0 is "at once", N an N-second linger */
 	int peer_state;    /* start_timed_close: the peer's TCP state as close() returned, -1 unknown */
 };
+/*
+ * A linger time, in whole seconds, that a delivery across fd's link ends
+ * well within: half the wait bound (1 s on loopback, more over a slow link).
+ */
+int linger_s_beyond_delivery(int fd);
 /* close(fd), timed, and noted ("close: returned 0 after 3 ms"). */
 struct sc_close_timing timed_close(int fd);
 /*
@@ -448,11 +453,12 @@ struct sc_raw_segment raw_peer_reply(struct sc_raw_peer *p);
  * Like spawn_holder(), a child process holding copies of every descriptor,
  * but one that ends by calling _exit(0) when exit_holder() tells it to:
  * for behaviours about a process's exit, which SIGKILL would cut short.
- * skip() where there is no fork().  exit_holder() waits (bounded) until
- * the process is gone: 1 when it was within the wait bound, 0 when it was
- * still exiting then; *exit_ms is how long it waited.
+ * skip() where there is no fork().  exit_holder() tells it to exit and
+ * waits (bounded) until the process is gone, and returns how long that
+ * took in ms; a process still exiting when the bound passes fails the
+ * family, got "exiting".
  */
 long spawn_exiting_holder(void);
-int exit_holder(long holder, long long *exit_ms);
+long long exit_holder(long holder);
 
 #endif

@@ -11,6 +11,7 @@
 #define SC_LIB_INTERNAL
 #include "sockconf.h"
 #include "outcome.h"
+#include "path.h"
 
 #include <stdlib.h>
 
@@ -29,6 +30,19 @@ static struct sc_close_timing timing_of(int ret, int err, double ms, int peer_st
 	note("close", "returned %d%s%s%s after %lld ms", ret, ret == -1 ? " (" : "", errbuf,
 	     ret == -1 ? ")" : "", t.ms);
 	return t;
+}
+
+/*
+ * The wait bound is 100 round trips (2 s at least): what a delivery may
+ * take across the link.  Half of it, rounded up to a second, is still far
+ * beyond a delivery (milliseconds on loopback) and short enough that a
+ * close() which waits the linger out costs no more than the other linger
+ * cases' 1 s.
+ */
+int linger_s_beyond_delivery(int fd)
+{
+	sc_link_refresh(fd);
+	return (sc_wait_bound_ms() / 2 + 999) / 1000;
 }
 
 struct sc_close_timing timed_close(int fd)

@@ -11,6 +11,7 @@
 #include "mutant.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -20,6 +21,7 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
 
@@ -29,6 +31,7 @@ static const struct mutant mutants[] = {
 	{"shutwr_is_rdwr", "shutdown(SHUT_WR) also shuts down receiving"},
 	{"linger0_graceful", "SO_LINGER {1,0} is ignored: close() stays graceful"},
 	{"linger_no_wait", "SO_LINGER {1,N} is ignored: close() never lingers"},
+	{"linger_waits_out", "a blocking close() with SO_LINGER {1,N} returns only after N s, though the data was delivered sooner (as gVisor 20221219 does)"},
 	{"close_unread_fin", "close() with unread data drains it first: FIN instead of RST"},
 	{"close_always_rst", "every close() is abortive (RST), as if SO_LINGER {1,0}"},
 	{"close_shuts_down", "close() of one descriptor of a socket shuts the connection down"},
@@ -251,11 +254,51 @@ static void close_queued_gracefully(int fd)
 		get_close()(child);
 }
 
+/* The linger time close(fd) would be given, in ms: 0 unless SO_LINGER {1,N>0} on a blocking TCP socket. */
+static long blocking_linger_ms(int fd)
+{
+	struct linger l = {0, 0};
+	socklen_t len = sizeof l;
+	int flags = fcntl(fd, F_GETFL);
+
+	if (!is_tcp(fd) || flags == -1 || (flags & O_NONBLOCK) ||
+	    get_getsockopt()(fd, SOL_SOCKET, SO_LINGER, &l, &len) == -1 || !l.l_onoff)
+		return 0;
+	return l.l_linger > 0 ? l.l_linger * 1000L : 0;
+}
+
+/* A close() that returns when its linger time has run out, whatever became of the data. */
+static int close_waiting_out_linger(int fd)
+{
+	long linger_ms = blocking_linger_ms(fd);
+	struct timespec started, now, rest;
+	int ret, err;
+
+	clock_gettime(CLOCK_MONOTONIC, &started);
+	ret = get_close()(fd);
+	err = errno;
+	for (;;) {
+		long elapsed_ms;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		elapsed_ms = (now.tv_sec - started.tv_sec) * 1000L + (now.tv_nsec - started.tv_nsec) / 1000000L;
+		if (elapsed_ms >= linger_ms)
+			break;
+		rest.tv_sec = (linger_ms - elapsed_ms) / 1000;
+		rest.tv_nsec = (linger_ms - elapsed_ms) % 1000 * 1000000L;
+		nanosleep(&rest, NULL);
+	}
+	errno = err;
+	return ret;
+}
+
 int close(int fd)
 {
 	if (!is_socket(fd))
 		return get_close()(fd);
 	forget(fd);
+	if (is("linger_waits_out"))
+		return close_waiting_out_linger(fd);
 	if (is("close_synsent_rst") && in_syn_sent(fd))
 		send_rst(fd);
 	if (is("close_synsent_continues") && in_syn_sent(fd))
