@@ -407,11 +407,14 @@ static int slot_ended(struct run_state *rs, struct slot *sl, int *interrupted)
  * processes cost ~25 ms of CPU each to start, and so did other load.)
  *
  * A unit of a long case (SPLIT_MS or more last time: a linger, a bound
- * run out) that has run a window while CPU time sat idle is waiting, and
- * holds no slot from then on: otherwise a few such units fill every slot
- * for a second while the CPUs idle (under Wine 12 of them, for 1-2 s, and
- * the run's short cases queued behind them).  At most WAITING_PER_SLOT x
- * max_jobs units wait so, beside the slots.
+ * run out) that has run a window is waiting, and holds no slot from then
+ * on: otherwise a few such units fill every slot for a second while the
+ * CPUs idle (under Wine 12 of them, for 1-2 s, and the run's short cases
+ * queued behind them).  It need not wait for the CPUs to idle first: under
+ * Wine they never do while cases start, and the long units then began
+ * two at a time, the last ~330 ms into the run, which ended that much
+ * later.  At most WAITING_PER_SLOT x max_jobs units wait so, beside the
+ * slots.
  */
 struct idle_fill {
 	struct plat_cpu_times last;
@@ -458,12 +461,11 @@ static unsigned slots_allowed(struct idle_fill *f, unsigned jobs, unsigned max_j
 
 	if (max_jobs <= jobs || !f->works)
 		return jobs;
+	settle_waiting(slots, nslots, units, WAITING_PER_SLOT * max_jobs, now);
 	if (now - f->last_at >= IDLE_WINDOW_MS && plat_cpu_times(&t) == 0) {
 		double idle_cpus = (t.idle_ms - f->last.idle_ms) / (now - f->last_at);
 		unsigned more = idle_cpus >= 1.0 ? (unsigned)idle_cpus : 1; /* a slot for each idle CPU */
 
-		if (idle_cpus >= 0.5)
-			settle_waiting(slots, nslots, units, WAITING_PER_SLOT * max_jobs, now);
 		busy = holding_slots(slots, nslots, NULL);
 		if (idle_cpus >= 0.5 && busy >= jobs + f->extra)
 			f->extra = jobs + f->extra + more < max_jobs ? f->extra + more : max_jobs - jobs;
