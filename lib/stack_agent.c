@@ -806,10 +806,12 @@ static ssize_t agent_send(sc_handle s, const void *buf, size_t len, int flags)
 
 static ssize_t agent_write(sc_handle s, const void *buf, size_t len) { return agent_send(s, buf, len, 0); }
 
-static int hex_digit(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
+/* A lowercase hex digit's value plus one (the agent writes lowercase), 0 for any other
+ * byte: looked up, since comparisons' branches mispredict on data that looks random */
+static const unsigned char hex_plus1[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8,
+	['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+};
 
 static ssize_t agent_recv(sc_handle s, void *buf, size_t len, int flags)
 {
@@ -826,12 +828,14 @@ static ssize_t agent_recv(sc_handle s, void *buf, size_t len, int flags)
 		const char *h = r.fields;
 		if ((size_t)r.ret > max || strlen(h) < 2 * (size_t)r.ret)
 			bad_reply(&r, "recv");
+		unsigned bad = 0;
 		for (long long i = 0; i < r.ret; i++) {
-			int hi = hex_digit(h[2 * i]), lo = hex_digit(h[2 * i + 1]);
-			if (hi < 0 || lo < 0)
-				bad_reply(&r, "recv");
-			b[i] = (unsigned char)(hi << 4 | lo);
+			unsigned hi = hex_plus1[(unsigned char)h[2 * i]], lo = hex_plus1[(unsigned char)h[2 * i + 1]];
+			bad |= (hi == 0) | (lo == 0);
+			b[i] = (unsigned char)((hi - 1) << 4 | (lo - 1));
 		}
+		if (bad)
+			bad_reply(&r, "recv");
 	}
 	return (ssize_t)result(&r);
 }
